@@ -1,6 +1,6 @@
 module gplay
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/dlclark/regexp2 v1.12.0 // indirect

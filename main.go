@@ -1,0 +1,100 @@
+// Command gplay runs Ansible playbooks: the same playbooks, inventories and
+// command line as ansible-playbook, in one static binary with Go-native
+// modules and no Python on the targets.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/urfave/cli/v3"
+)
+
+// Set at build time with -ldflags "-X main.version=… -X main.commit=…".
+var (
+	version = "dev"
+	commit  = "unknown"
+)
+
+// ansibleVersion is the ansible-core release whose behaviour gplay matches;
+// playbooks see it as ansible_version.
+const ansibleVersion = "2.14.18"
+
+// Exit codes, as ansible-playbook uses them (lib/ansible/cli/__init__.py,
+// executor/task_queue_manager.py).
+const (
+	exitOK          = 0
+	exitError       = 1
+	exitHostFailed  = 2
+	exitUnreachable = 4
+	exitBadOptions  = 5
+	exitInterrupted = 99
+	exitUnexpected  = 250
+)
+
+// exitError carries an exit code through urfave/cli to main.
+type exitCodeError struct {
+	code int
+	err  error
+}
+
+func (e *exitCodeError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+func (e *exitCodeError) Unwrap() error { return e.err }
+
+// withCode marks err with the exit code main should return.
+func withCode(code int, err error) error { return &exitCodeError{code: code, err: err} }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args))
+}
+
+// run executes the command line and returns the process exit code.
+func run(ctx context.Context, args []string) int {
+	err := newApp().Run(ctx, args)
+	return exitCode(ctx, err)
+}
+
+// exitCode maps an error to Ansible's exit codes in one place and prints it.
+func exitCode(ctx context.Context, err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var ce *exitCodeError
+	code := exitError
+	if errors.As(err, &ce) {
+		code = ce.code
+	} else if ctx.Err() != nil {
+		code = exitInterrupted
+	}
+	if ce == nil || ce.err != nil {
+		fmt.Fprintf(os.Stderr, "ERROR! %v\n", err)
+	}
+	return code
+}
+
+func versionText() string {
+	return fmt.Sprintf("gplay %s (commit %s)\n  ansible-core compatibility = %s\n", version, commit, ansibleVersion)
+}
+
+func newApp() *cli.Command {
+	cli.VersionPrinter = func(cmd *cli.Command) { fmt.Fprint(cmd.Root().Writer, versionText()) }
+	app := playbookCommand()
+	app.Name = "gplay"
+	app.Version = version
+	app.Commands = []*cli.Command{}
+	app.OnUsageError = func(_ context.Context, _ *cli.Command, err error, _ bool) error {
+		return withCode(exitBadOptions, err)
+	}
+	return app
+}
