@@ -1,0 +1,256 @@
+package yaml11
+
+import (
+	"errors"
+	"fmt"
+
+	"gplay/diag"
+	"gplay/pyval"
+
+	yaml "go.yaml.in/yaml/v4"
+)
+
+var errNoConstructor = errors.New("no constructor")
+
+// builder turns one go-yaml document into our Node tree.
+type builder struct {
+	file string
+	src  []byte
+	opts Options
+	done map[*yaml.Node]*Node // anchors already built, so aliases share them
+	busy map[*yaml.Node]bool  // nodes being built, to catch recursive aliases
+}
+
+func (b *builder) pos(y *yaml.Node) diag.Pos {
+	return diag.Pos{File: b.file, Line: y.Line, Col: y.Column}
+}
+
+func (b *builder) errorf(p diag.Pos, hint, format string, args ...any) error {
+	return newError(b.file, b.src, p, fmt.Sprintf(format, args...), hint)
+}
+
+func (b *builder) build(y *yaml.Node) (*Node, error) {
+	if y.Kind == yaml.AliasNode {
+		if y.Alias == nil {
+			return nil, b.errorf(b.pos(y), "", "found undefined alias %q", y.Value)
+		}
+		if b.busy[y.Alias] {
+			return nil, b.errorf(b.pos(y), "an anchor cannot be used inside its own value", "found recursive alias %q", y.Value)
+		}
+		return b.build(y.Alias)
+	}
+	if n, ok := b.done[y]; ok {
+		return n, nil
+	}
+	b.busy[y] = true
+	defer delete(b.busy, y)
+	n := &Node{Pos: b.pos(y), Anchor: y.Anchor}
+	if y.Style&yaml.TaggedStyle != 0 {
+		n.Tag = y.Tag
+	}
+	n.Flow = y.Style&yaml.FlowStyle != 0
+	var err error
+	switch y.Kind {
+	case yaml.ScalarNode:
+		err = b.scalar(y, n)
+	case yaml.SequenceNode:
+		err = b.sequence(y, n)
+	case yaml.MappingNode:
+		err = b.mapping(y, n)
+	default:
+		err = b.errorf(n.Pos, "", "unexpected YAML node")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if y.Anchor != "" {
+		b.done[y] = n
+	}
+	return n, nil
+}
+
+func (b *builder) scalar(y *yaml.Node, n *Node) error {
+	n.Kind = ScalarNode
+	n.Text = y.Value
+	switch {
+	case y.Style&yaml.SingleQuotedStyle != 0:
+		n.Style = SingleQuoted
+	case y.Style&yaml.DoubleQuotedStyle != 0:
+		n.Style = DoubleQuoted
+	case y.Style&yaml.LiteralStyle != 0:
+		n.Style = Literal
+	case y.Style&yaml.FoldedStyle != 0:
+		n.Style = Folded
+	}
+	switch n.Tag {
+	case "":
+		if n.Style != Plain {
+			n.val = n.Text
+			return nil
+		}
+		if n.Text == "=" {
+			// PyYAML resolves a plain "=" to the YAML 1.1 value tag and then
+			// fails to construct it outside a mapping key; we keep the text.
+			n.val = n.Text
+			return nil
+		}
+		v, err := ResolvePlain(n.Text)
+		if err != nil {
+			return b.errorf(n.Pos, "quote the value if it is meant as a string", "%v", err)
+		}
+		n.val = v
+		return nil
+	case "!unsafe":
+		n.val = pyval.Unsafe(n.Text)
+		return nil
+	case "!vault", "!vault-encrypted":
+		n.val = &Vault{Ciphertext: []byte(n.Text), Pos: n.Pos, dec: b.opts.Decrypter}
+		return nil
+	case "!!binary", "!!set", "!!omap", "!!pairs", "!!map", "!!seq":
+		return b.errorf(n.Pos, "", "tag %s is not supported on a scalar", n.Tag)
+	}
+	v, err := resolveTagged(n.Tag, n.Text)
+	if errors.Is(err, errNoConstructor) {
+		return b.errorf(n.Pos, "Ansible knows !vault and !unsafe; quote the value if the ! is part of a string",
+			"could not determine a constructor for the tag '%s'", n.Tag)
+	}
+	if err != nil {
+		return b.errorf(n.Pos, "", "%v", err)
+	}
+	n.val = v
+	return nil
+}
+
+func (b *builder) sequence(y *yaml.Node, n *Node) error {
+	n.Kind = SequenceNode
+	switch n.Tag {
+	case "", "!!seq", "!unsafe":
+	default:
+		return b.errorf(n.Pos, "", "could not determine a constructor for the tag '%s'", n.Tag)
+	}
+	n.Items = make([]*Node, 0, len(y.Content))
+	for _, c := range y.Content {
+		it, err := b.build(c)
+		if err != nil {
+			return err
+		}
+		n.Items = append(n.Items, it)
+	}
+	return nil
+}
+
+func (b *builder) mapping(y *yaml.Node, n *Node) error {
+	n.Kind = MappingNode
+	switch n.Tag {
+	case "", "!!map", "!!python/dict", "!unsafe":
+	default:
+		return b.errorf(n.Pos, "", "could not determine a constructor for the tag '%s'", n.Tag)
+	}
+	var merged, explicit []Pair
+	for i := 0; i+1 < len(y.Content); i += 2 {
+		ky, vy := y.Content[i], y.Content[i+1]
+		if isMergeKey(ky) {
+			m, err := b.merge(vy)
+			if err != nil {
+				return err
+			}
+			merged = append(merged, m...)
+			continue
+		}
+		k, err := b.build(ky)
+		if err != nil {
+			return err
+		}
+		if k.Kind == ScalarNode && k.Tag == "" && k.Style == Plain && k.Text == "=" {
+			k.val = "="
+		}
+		if k.Kind != ScalarNode {
+			return b.errorf(k.Pos, "use a string as the key", "found unacceptable key (unhashable type: '%s')", pyTypeOfKind(k.Kind))
+		}
+		v, err := b.build(vy)
+		if err != nil {
+			return err
+		}
+		explicit = append(explicit, Pair{Key: k, Value: v})
+	}
+	// As PyYAML's flatten_mapping: merged pairs first, then the explicit
+	// ones; assigning in that order lets explicit keys win.
+	idx := pyval.NewDict(len(merged) + len(explicit))
+	n.Pairs = make([]Pair, 0, len(merged)+len(explicit))
+	add := func(p Pair, warn bool) {
+		key := p.Key.val
+		if !pyval.Hashable(key) {
+			key = p.Key.Text
+		}
+		if i, ok := idx.Get(key); ok {
+			if warn && b.opts.Warnings != nil {
+				// Ansible's construct_mapping warning; it also warns when an
+				// explicit key overrides a merged one, which is the point of
+				// merge keys, so we do not (see doc.go).
+				b.opts.Warnings.Add(&diag.Error{
+					Pos:      p.Key.Pos,
+					Severity: diag.SevWarning,
+					Msg: fmt.Sprintf("while constructing a mapping from %s, found a duplicate dict key (%s); using last defined value only",
+						n.Pos, pyval.Str(key)),
+					Source: diag.LineOf(b.src, p.Key.Pos.Line),
+				})
+			}
+			n.Pairs[i.(int)] = Pair{Key: n.Pairs[i.(int)].Key, Value: p.Value}
+			return
+		}
+		idx.Set(key, len(n.Pairs))
+		n.Pairs = append(n.Pairs, p)
+	}
+	for _, p := range merged {
+		add(p, false)
+	}
+	seen := pyval.NewDict(len(explicit))
+	for _, p := range explicit {
+		key := p.Key.val
+		if !pyval.Hashable(key) {
+			key = p.Key.Text
+		}
+		dup := seen.Has(key)
+		seen.Set(key, true)
+		add(p, dup)
+	}
+	return nil
+}
+
+func isMergeKey(y *yaml.Node) bool {
+	return y.Kind == yaml.ScalarNode && y.Value == "<<" && y.Style&(yaml.TaggedStyle|yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0
+}
+
+// merge returns the pairs a merge key's value contributes, in PyYAML's order:
+// for a list of maps the later maps' pairs come first, so that the earlier
+// maps win.
+func (b *builder) merge(vy *yaml.Node) ([]Pair, error) {
+	v, err := b.build(vy)
+	if err != nil {
+		return nil, err
+	}
+	switch v.Kind {
+	case MappingNode:
+		return v.Pairs, nil
+	case SequenceNode:
+		var out []Pair
+		for i := len(v.Items) - 1; i >= 0; i-- {
+			it := v.Items[i]
+			if it.Kind != MappingNode {
+				return nil, b.errorf(it.Pos, "merge (<<) takes a mapping, usually an alias such as *defaults, or a list of them",
+					"expected a mapping for merging, but found %s", it.Kind)
+			}
+			out = append(out, it.Pairs...)
+		}
+		return out, nil
+	}
+	return nil, b.errorf(v.Pos, "merge (<<) takes a mapping, usually an alias such as *defaults, or a list of them",
+		"expected a mapping or list of mappings for merging, but found %s", v.Kind)
+}
+
+func pyTypeOfKind(k Kind) string {
+	if k == MappingNode {
+		return "dict"
+	}
+	return "list"
+}
