@@ -5,8 +5,9 @@
 // sshd_config, freshly generated host keys and client key, authorized_keys,
 // PidFile and log, all under t.TempDir(), on 127.0.0.1 at a free port. The
 // server is stopped by t.Cleanup and its log is printed when the test failed.
-// Options enable password authentication for a throw-away local user (created
-// with useradd/chpasswd, removed again in t.Cleanup), keyboard-interactive
+// The client key is authorized for root and for a throw-away local user with
+// a random password (created with useradd/chpasswd, removed in t.Cleanup).
+// Options enable password authentication, keyboard-interactive
 // authentication through PAM, and arbitrary extra sshd_config lines.
 //
 // sshd has to run as root to switch users and to read PAM and shadow files. A

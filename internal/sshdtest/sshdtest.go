@@ -32,14 +32,12 @@ import (
 const SSHDPath = "/usr/sbin/sshd"
 
 // Options configures one sshd. The zero value gives public-key authentication
-// for root only, with ed25519 and ecdsa host keys.
+// only, with ed25519 and ecdsa host keys.
 type Options struct {
-	// Password creates a local user with a random password (Server.PasswordUser,
-	// Server.Password) and enables PasswordAuthentication.
+	// Password enables PasswordAuthentication (for Server.TestUser).
 	Password bool
 	// KeyboardInteractive enables keyboard-interactive authentication through
-	// PAM (UsePAM yes), which asks for the password user's password. It
-	// implies Password.
+	// PAM (UsePAM yes), which asks for Server.TestUser's password.
 	KeyboardInteractive bool
 	// HostKeyTypes lists the host key types to generate, in sshd_config order:
 	// "ed25519", "ecdsa" (P-256) or "rsa" (3072 bits, slow to generate).
@@ -62,18 +60,20 @@ type Server struct {
 	// KnownHosts holds one known_hosts line per host key, for "[127.0.0.1]:port".
 	KnownHosts string
 
-	// User is the account the client key is authorized for ("root").
+	// User is "root", which may log in with the client key.
 	User string
+	// TestUser is a local user created for this server (removed in
+	// t.Cleanup) with /bin/sh as its shell, a home directory, the client key
+	// authorized, and Password as its password. Prefer it when root is not
+	// needed: root's login shell may source slow rc files (Debian's bash
+	// reads ~/.bashrc for every ssh command).
+	TestUser string
+	Password string
 	// ClientKeyFile is an unencrypted OpenSSH private key (mode 0600) whose
-	// public key is in the server's authorized_keys.
+	// public key is authorized for User and TestUser.
 	ClientKeyFile string
 	// ClientSigner signs with the key in ClientKeyFile.
 	ClientSigner ssh.Signer
-
-	// PasswordUser and Password are set when Options.Password or
-	// Options.KeyboardInteractive asked for a password user.
-	PasswordUser string
-	Password     string
 
 	Dir        string // private directory holding config, keys, pid file and log
 	ConfigFile string
@@ -148,13 +148,13 @@ func Start(t testing.TB, opts Options) *Server {
 	}
 	s.ClientKeyFile = filepath.Join(dir, "id_ed25519")
 	s.ClientSigner = writeKey(t, s.ClientKeyFile, clientKey)
-	authorized := filepath.Join(dir, "authorized_keys")
+	var home string
+	s.TestUser, s.Password, home = createUser(t)
+	// sshd reads authorized_keys as the user logging in, so it lives in the
+	// test user's home, not under the 0700 parents of t.TempDir().
+	authorized := filepath.Join(home, "authorized_keys")
 	if err := os.WriteFile(authorized, ssh.MarshalAuthorizedKey(s.ClientSigner.PublicKey()), 0o644); err != nil {
 		t.Fatalf("sshdtest: %v", err)
-	}
-
-	if opts.Password || opts.KeyboardInteractive {
-		s.PasswordUser, s.Password = createUser(t)
 	}
 
 	// A free port is only free until someone else takes it: retry the
@@ -278,10 +278,10 @@ func (s *Server) Log() string {
 }
 
 // ClientConfig returns an x/crypto client configuration that logs in as
-// s.User with the client key and accepts exactly the server's host keys.
-func (s *Server) ClientConfig() *ssh.ClientConfig {
+// user with the client key and accepts exactly the server's host keys.
+func (s *Server) ClientConfig(user string) *ssh.ClientConfig {
 	return &ssh.ClientConfig{
-		User:            s.User,
+		User:            user,
 		Auth:            []ssh.AuthMethod{ssh.PublicKeys(s.ClientSigner)},
 		HostKeyCallback: s.HostKeyCallback(),
 		Timeout:         10 * time.Second,
@@ -381,9 +381,9 @@ func writeKey(t testing.TB, file string, priv crypto.Signer) ssh.Signer {
 	return signer
 }
 
-// createUser adds a local user with a random password and removes it in
-// t.Cleanup. The password reaches chpasswd on stdin, never in argv.
-func createUser(t testing.TB) (user, password string) {
+// createUser adds a local user with a random password and a home directory,
+// and removes both in t.Cleanup. The password reaches chpasswd on stdin, never in argv.
+func createUser(t testing.TB) (user, password, home string) {
 	t.Helper()
 	user = "gplayt" + randomHex(t, 4)
 	password = "pw-" + randomHex(t, 12)
@@ -416,7 +416,7 @@ func createUser(t testing.TB) (user, password string) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("sshdtest: set password for %s: %v: %s", user, err, out)
 	}
-	return user, password
+	return user, password, home
 }
 
 func userID(t testing.TB, user string) int {

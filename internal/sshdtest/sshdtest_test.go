@@ -32,8 +32,10 @@ func run(t *testing.T, addr string, cfg *ssh.ClientConfig, cmd string) string {
 func TestKeyAuthEcho(t *testing.T) {
 	t.Parallel()
 	s := sshdtest.Start(t, sshdtest.Options{})
-	if got := run(t, s.Addr, s.ClientConfig(), "echo hi"); got != "hi\n" {
-		t.Errorf("echo hi = %q, want %q", got, "hi\n")
+	for _, user := range []string{s.TestUser, s.User} {
+		if got := run(t, s.Addr, s.ClientConfig(user), "echo hi; id -un"); got != "hi\n"+user+"\n" {
+			t.Errorf("as %s: echo hi; id -un = %q, want %q", user, got, "hi\n"+user+"\n")
+		}
 	}
 	if len(s.HostKeys) != 2 || strings.Count(s.KnownHosts, "\n") != 2 {
 		t.Errorf("HostKeys = %d, KnownHosts = %q; want 2 keys and 2 lines", len(s.HostKeys), s.KnownHosts)
@@ -47,12 +49,12 @@ func TestPasswordAuth(t *testing.T) {
 	t.Parallel()
 	s := sshdtest.Start(t, sshdtest.Options{Password: true})
 	cfg := &ssh.ClientConfig{
-		User:            s.PasswordUser,
+		User:            s.TestUser,
 		Auth:            []ssh.AuthMethod{ssh.Password(s.Password)},
 		HostKeyCallback: s.HostKeyCallback(),
 	}
-	if got := run(t, s.Addr, cfg, "id -un"); got != s.PasswordUser+"\n" {
-		t.Errorf("id -un = %q, want %q", got, s.PasswordUser)
+	if got := run(t, s.Addr, cfg, "id -un"); got != s.TestUser+"\n" {
+		t.Errorf("id -un = %q, want %q", got, s.TestUser)
 	}
 	cfg.Auth = []ssh.AuthMethod{ssh.Password("wrong")}
 	if _, err := ssh.Dial("tcp", s.Addr, cfg); err == nil {
@@ -65,7 +67,7 @@ func TestKeyboardInteractive(t *testing.T) {
 	s := sshdtest.Start(t, sshdtest.Options{KeyboardInteractive: true})
 	var prompts []string
 	cfg := &ssh.ClientConfig{
-		User: s.PasswordUser,
+		User: s.TestUser,
 		Auth: []ssh.AuthMethod{ssh.KeyboardInteractive(func(name, instr string, qs []string, echos []bool) ([]string, error) {
 			answers := make([]string, len(qs))
 			for i, q := range qs {
@@ -76,8 +78,8 @@ func TestKeyboardInteractive(t *testing.T) {
 		})},
 		HostKeyCallback: s.HostKeyCallback(),
 	}
-	if got := run(t, s.Addr, cfg, "id -un"); got != s.PasswordUser+"\n" {
-		t.Errorf("id -un = %q, want %q", got, s.PasswordUser)
+	if got := run(t, s.Addr, cfg, "id -un"); got != s.TestUser+"\n" {
+		t.Errorf("id -un = %q, want %q", got, s.TestUser)
 	}
 	if len(prompts) == 0 || !strings.Contains(strings.ToLower(prompts[0]), "password") {
 		t.Errorf("keyboard-interactive prompts = %q, want a password prompt", prompts)
@@ -90,11 +92,11 @@ func TestStopAndExtraConfig(t *testing.T) {
 		HostKeyTypes: []string{"ed25519"},
 		Config:       []string{"SetEnv GPLAY_SSHDTEST=extra"},
 	})
-	if got := run(t, s.Addr, s.ClientConfig(), "echo $GPLAY_SSHDTEST"); got != "extra\n" {
+	if got := run(t, s.Addr, s.ClientConfig(s.TestUser), "echo $GPLAY_SSHDTEST"); got != "extra\n" {
 		t.Errorf("extra config: echo $GPLAY_SSHDTEST = %q, want %q", got, "extra\n")
 	}
 	s.Stop()
-	if _, err := ssh.Dial("tcp", s.Addr, s.ClientConfig()); err == nil {
+	if _, err := ssh.Dial("tcp", s.Addr, s.ClientConfig(s.TestUser)); err == nil {
 		t.Errorf("dial after Stop succeeded")
 	}
 	if !bytes.Contains([]byte(s.Log()), []byte("Server listening on "+s.Host)) {
