@@ -3,6 +3,7 @@ package yaml11
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"gplay/diag"
 	"gplay/pyval"
@@ -165,6 +166,9 @@ func (b *builder) mapping(y *yaml.Node, n *Node) error {
 			k.val = "="
 		}
 		if k.Kind != ScalarNode {
+			if n.Flow && strings.HasPrefix(lineFrom(b.src, n.Pos), "{{") {
+				return b.errorf(n.Pos, bracesHint, "a value starting with {{ is read as a YAML mapping, not a template")
+			}
 			return b.errorf(k.Pos, "use a string as the key", "found unacceptable key (unhashable type: '%s')", pyTypeOfKind(k.Kind))
 		}
 		v, err := b.build(vy)
@@ -253,4 +257,13 @@ func pyTypeOfKind(k Kind) string {
 		return "dict"
 	}
 	return "list"
+}
+
+// lineFrom returns the text of p's line from p's column on.
+func lineFrom(src []byte, p diag.Pos) string {
+	l := diag.LineOf(src, p.Line)
+	if p.Col-1 > len(l) || p.Col < 1 {
+		return ""
+	}
+	return l[p.Col-1:]
 }

@@ -34,7 +34,11 @@ func translateError(file string, src []byte, err error) *diag.Error {
 		if le.ContextMsg != "" {
 			msg = le.ContextMsg + ": " + msg
 		}
-		if le.Mark.Line > 0 {
+		if strings.Contains(le.ContextMsg, "quoted scalar") && le.ContextMark.Line > 0 {
+			// An unclosed quote is noticed at the end of the file; the
+			// place to fix is where the quote opened.
+			p.Line, p.Col = le.ContextMark.Line, le.ContextMark.Column
+		} else if le.Mark.Line > 0 {
 			p.Line, p.Col = le.Mark.Line, le.Mark.Column
 		} else if le.ContextMark.Line > 0 {
 			p.Line, p.Col = le.ContextMark.Line, le.ContextMark.Column
@@ -98,6 +102,9 @@ func guessHint(src []byte, msg string, p diag.Pos) (string, diag.Pos) {
 			col := strings.IndexByte(s[loc[0]:], ':') + loc[0] + 1
 			return "there is probably a space missing after the colon: write key: value", diag.Pos{File: p.File, Line: l, Col: col + 1}
 		}
+	}
+	if strings.Contains(msg, "flow sequence") || strings.Contains(msg, "flow mapping") {
+		return "a [ or { is not closed, or an item inside it is not separated by a comma; quote the value if the bracket is meant as text", p
 	}
 	if strings.Contains(msg, "mapping values are not allowed") && reColonInText.MatchString(line) {
 		return "the value contains \": \"; quote the whole value, e.g. msg: \"state: ok\"", p

@@ -171,34 +171,47 @@ func loadDocs(file string, src []byte, opts Options, max int) (docs []*Node, err
 
 // Value converts the node to pyval values: nil, bool, int64, float64,
 // string, pyval.Unsafe, *Vault, *pyval.List and *pyval.Dict. Every call
-// builds fresh lists and dicts, so callers may mutate the result.
+// builds fresh lists and dicts, so callers may mutate the result. Within one
+// call an anchored node used through several aliases becomes one shared
+// object, as in PyYAML (and so alias bombs stay linear).
 func (n *Node) Value() any {
+	return n.value(map[*Node]any{})
+}
+
+func (n *Node) value(memo map[*Node]any) any {
 	if n == nil {
 		return nil
 	}
-	switch n.Kind {
-	case ScalarNode:
+	if n.Kind == ScalarNode {
 		return n.val
+	}
+	if n.Anchor != "" {
+		if v, ok := memo[n]; ok {
+			return v
+		}
+	}
+	var out any
+	switch n.Kind {
 	case SequenceNode:
 		l := &pyval.List{Items: make([]any, len(n.Items))}
 		for i, it := range n.Items {
-			l.Items[i] = it.Value()
+			l.Items[i] = it.value(memo)
 		}
-		if n.Tag == "!unsafe" {
-			return wrapUnsafe(l)
-		}
-		return l
+		out = l
 	case MappingNode:
 		d := pyval.NewDict(len(n.Pairs))
 		for _, p := range n.Pairs {
-			d.Set(p.Key.Value(), p.Value.Value())
+			d.Set(p.Key.value(memo), p.Value.value(memo))
 		}
-		if n.Tag == "!unsafe" {
-			return wrapUnsafe(d)
-		}
-		return d
+		out = d
 	}
-	return nil
+	if n.Tag == "!unsafe" {
+		out = wrapUnsafe(out)
+	}
+	if n.Anchor != "" {
+		memo[n] = out
+	}
+	return out
 }
 
 // Get returns the value node under the string key k of a mapping, or nil.
