@@ -56,21 +56,32 @@ base() {
 
 running() { pgrep -f "systemd-nspawn .*--machine=gplay-$1\$" >/dev/null; }
 
-# Undo what a crashed run left: mounts and directories of hosts whose container is gone.
+# Removes what is left of host $1 once its systemd-nspawn is gone: processes still
+# running inside its root (a SIGKILLed nspawn leaves its container's init behind),
+# the host side of its veth pair, the overlay mount and the writable layer.
+scrub() {
+  local h=$1 d=$STATE/$1 p
+  for p in /proc/[0-9]*; do
+    [[ $(readlink "$p/root" 2>/dev/null) == "$d/root" ]] && kill -9 "${p#/proc/}" 2>/dev/null
+  done
+  ip link del "vb-gplay-$h" 2>/dev/null || true
+  if mountpoint -q "$d/root"; then umount "$d/root" 2>/dev/null || umount -l "$d/root"; fi
+  rm -rf "$d"
+}
+
+# Undo what a crashed run left behind for hosts whose container is gone.
 recover() {
   local d h
   for d in "$STATE"/h*; do
     [[ -d $d ]] || continue
     h=${d##*/}
-    running "$h" && continue
-    mountpoint -q "$d/root" && { umount "$d/root" 2>/dev/null || umount -l "$d/root"; }
-    rm -rf "$d"
+    running "$h" || scrub "$h"
   done
 }
 
 network() {
   ip link show "$BR" >/dev/null 2>&1 || ip link add "$BR" type bridge
-  ip addr show dev "$BR" | grep -q "inet $NET.1/24" || ip addr add "$NET.1/24" dev "$BR"
+  ip addr replace "$NET.1/24" dev "$BR"
   ip link set "$BR" up
   sysctl -qw net.ipv4.ip_forward=1
   if ! nft list table ip gplay_testbed >/dev/null 2>&1; then
@@ -99,7 +110,7 @@ up() {
       printf '127.0.0.1 localhost\n127.0.1.1 %s\n' "$h" >"$d/root/etc/hosts"
       echo "nameserver $(awk '/^nameserver/{print $2; exit}' /etc/resolv.conf)" >"$d/root/etc/resolv.conf"
       install -m 600 "$KEY.pub" "$d/root/root/.ssh/authorized_keys"
-      ls "$d/root"/etc/ssh/ssh_host_*_key >/dev/null 2>&1 || ssh-keygen -q -A -f "$d/root"
+      ls "$d/root"/etc/ssh/ssh_host_*_key >/dev/null 2>&1 || ssh-keygen -q -A -f "$d/root" >/dev/null
       setsid systemd-nspawn -D "$d/root" --boot --register=no --keep-unit --network-bridge="$BR" \
         --machine="gplay-$h" >"$d/console.log" 2>&1 </dev/null &
     fi
@@ -138,9 +149,7 @@ down() {
   for _ in $(seq 1 50); do pgrep -f 'systemd-nspawn .*--machine=gplay-h' >/dev/null || break; sleep 0.2; done
   for p in $(pgrep -f 'systemd-nspawn .*--machine=gplay-h' || true); do kill -9 "$p" 2>/dev/null || true; done
   for d in "$STATE"/h*; do
-    [[ -d $d ]] || continue
-    mountpoint -q "$d/root" && { umount "$d/root" 2>/dev/null || umount -l "$d/root"; }
-    rm -rf "$d"
+    [[ -d $d ]] && scrub "${d##*/}"
   done
   rm -f "$STATE/known_hosts"
   log "down"

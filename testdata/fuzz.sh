@@ -1,0 +1,15 @@
+#!/bin/bash
+# Runs every fuzz target of the module for the given time each (default 60s).
+# New failing inputs are written by go test under <pkg>/testdata/fuzz/ and kept.
+set -euo pipefail
+time=${1:-60s}
+cd "$(dirname "$0")/.."
+found=0
+for pkg in $(go list ./...); do
+  for f in $(go test -list '^Fuzz' "$pkg" 2>/dev/null | grep '^Fuzz' || true); do
+    found=1
+    echo "== $pkg $f ($time)"
+    go test -run '^$' -fuzz "^$f\$" -fuzztime "$time" "$pkg"
+  done
+done
+[[ $found == 1 ]] || { echo "fuzz: no fuzz targets found" >&2; exit 1; }
