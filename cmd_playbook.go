@@ -48,7 +48,7 @@ type playbookOptions struct {
 	ForceColor, NoCol bool
 }
 
-func playbookCommand() *cli.Command {
+func playbookCommand(runPlaybook func(context.Context, *playbookOptions) error) *cli.Command {
 	o := &playbookOptions{}
 	verbose := 0
 	return &cli.Command{

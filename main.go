@@ -61,7 +61,7 @@ func main() {
 
 // run executes the command line and returns the process exit code.
 func run(ctx context.Context, args []string) int {
-	err := newApp().Run(ctx, args)
+	err := newApp(runPlaybook).Run(ctx, args)
 	return exitCode(ctx, err)
 }
 
@@ -87,9 +87,11 @@ func versionText() string {
 	return fmt.Sprintf("gplay %s (commit %s)\n  ansible-core compatibility = %s\n", version, commit, ansibleVersion)
 }
 
-func newApp() *cli.Command {
+// newApp builds the command line; runPlaybook is what the root command does
+// with its parsed options (tests pass their own).
+func newApp(runPlaybook func(context.Context, *playbookOptions) error) *cli.Command {
 	cli.VersionPrinter = func(cmd *cli.Command) { fmt.Fprint(cmd.Root().Writer, versionText()) }
-	app := playbookCommand()
+	app := playbookCommand(runPlaybook)
 	app.Name = "gplay"
 	app.Version = version
 	app.Commands = []*cli.Command{}
