@@ -81,6 +81,7 @@ func TestLoadSecrets(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var warns []string
 			tt.opts.Getenv = func(k string) string { return tt.env[k] }
+			tt.opts.Stderr = io.Discard
 			tt.opts.Warn = func(m string) { warns = append(warns, m) }
 			tt.opts.Prompt = func(string) ([]byte, error) { t.Fatal("unexpected prompt"); return nil, nil }
 			got, err := LoadSecrets(context.Background(), tt.opts)
@@ -132,6 +133,7 @@ func TestLoadSecretsErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.opts.Getenv = noEnv
+			tt.opts.Stderr = io.Discard
 			got, err := LoadSecrets(context.Background(), tt.opts)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("LoadSecrets() = %q, %v; want error containing %q", passwords(got), err, tt.want)
