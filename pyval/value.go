@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // List is a Python list. It is a pointer type so that mutation through one
@@ -368,12 +369,17 @@ func QuoteStr(s string) string {
 			b.WriteString(`\r`)
 		case r == '\t':
 			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r >= 0x80 && r < 0xa0:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r == 0xfffd || (r >= 0xd800 && r <= 0xdfff):
-			fmt.Fprintf(&b, `\u%04x`, r)
+		case !unicode.IsPrint(r) && r != ' ':
+			// Python escapes what str.isprintable rejects, which matches
+			// Go's unicode.IsPrint (control, format, separators but space).
+			switch {
+			case r < 0x100:
+				fmt.Fprintf(&b, `\x%02x`, r)
+			case r < 0x10000:
+				fmt.Fprintf(&b, `\u%04x`, r)
+			default:
+				fmt.Fprintf(&b, `\U%08x`, r)
+			}
 		default:
 			b.WriteRune(r)
 		}
