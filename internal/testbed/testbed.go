@@ -11,6 +11,7 @@ package testbed
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -58,7 +59,12 @@ var (
 // Main boots n hosts, runs the package's tests and tears the hosts down
 // unless another test package still uses them. Call it from TestMain.
 func Main(m *testing.M, n int) {
-	current, bootErr = Up(n)
+	flag.Parse() // for testing.Short, before m.Run parses
+	if testing.Short() {
+		bootErr = errors.New("-short given: end-to-end tests need the test hosts")
+	} else {
+		current, bootErr = Up(n)
+	}
 	if bootErr != nil {
 		fmt.Fprintf(os.Stderr, "\n*** testbed: %v\n\n", bootErr)
 	}
