@@ -16,13 +16,14 @@ var layers = map[string][]string{
 	"vault":      {},
 	"yaml11":     {"diag", "pyval", "vault"},
 	"jinja":      {"diag", "pyval", "yaml11"},
+	"lookup":     {"diag", "pyval", "vault", "yaml11", "jinja"},
 	"module":     {"diag", "pyval"},
 	"inventory":  {"diag", "pyval", "vault", "yaml11", "jinja"},
 	"play":       {"diag", "pyval", "vault", "yaml11", "jinja", "module"},
 	"modules":    {"diag", "pyval", "module"},
 	"agent":      {"diag", "pyval", "module"},
 	"connection": {"diag", "pyval", "vault", "module", "agent"},
-	"engine":     {"diag", "pyval", "vault", "yaml11", "jinja", "module", "inventory", "play", "agent", "connection"},
+	"engine":     {"diag", "pyval", "vault", "yaml11", "jinja", "lookup", "module", "inventory", "play", "agent", "connection"},
 	"output":     {"diag", "pyval", "module", "engine"},
 }
 
