@@ -1,0 +1,41 @@
+// Package connection runs commands on target hosts: over SSH with
+// golang.org/x/crypto/ssh, or on this machine (Local). It sits between the
+// engine, which decides what to run where, and the agent protocol, which
+// needs a long-lived command with pipes; it imports no gplay package above
+// diag and must not import engine, modules, output or main.
+//
+// The engine describes a host as a Target (inventory connection variables
+// and CLI flags) and gets a Conn from a Pool, which keeps one connection per
+// host for the whole run. A Conn executes commands (Exec), starts streams
+// (Open) and uploads files (Put).
+//
+// Connections follow OpenSSH and Ansible's ssh plugin:
+//
+//   - Configuration comes from "ssh -G" when an ssh binary exists, so
+//     ~/.ssh/config (HostName, User, Port, IdentityFile, ProxyJump,
+//     ProxyCommand, StrictHostKeyChecking, UserKnownHostsFile,
+//     ConnectTimeout, ServerAliveInterval, Match, Include) means what it
+//     means to ssh; without one, kevinburke/ssh_config reads the files.
+//     Target fields and -o/-J/-i/-p/-l/-F in ansible_ssh_common_args and
+//     ansible_ssh_extra_args come first and win, in Ansible's order.
+//   - Authentication tries public keys (identity files, then ssh-agent keys),
+//     then keyboard-interactive and password when a password is set.
+//     Encrypted keys are decrypted only once the server accepts their public
+//     key, with one prompt per run through a Prompter; without one the
+//     failure says how to fix it. Secrets never reach argv, the environment,
+//     logs or error text.
+//   - Host keys are verified against the known_hosts files (preferring the
+//     key types already recorded for the host). Unknown and changed keys
+//     fail with the fingerprint and the command that fixes it;
+//     StrictHostKeyChecking=accept-new records new keys under a file lock;
+//     Target.NoHostKeyChecking (host_key_checking=False) turns checking off.
+//   - The TCP connect and the whole handshake are bounded by the timeout
+//     (default 10 s); keepalive@openssh.com requests detect dead peers.
+//   - Failures to connect or authenticate, and connections lost mid-command,
+//     wrap ErrUnreachable; everything else is an ordinary error.
+//
+// Deliberate differences from OpenSSH: StrictHostKeyChecking=no (and ask)
+// neither prompt nor record keys ("no" skips verification, "ask" acts as
+// "yes"); jump hosts inherit the target's command-line options except host,
+// port, user, HostKeyAlias and proxies; a ServerAliveInterval of 0 means 30 s.
+package connection
