@@ -227,18 +227,25 @@ func Decrypt(data []byte, secrets []Secret) ([]byte, error) {
 // password passes the HMAC check, and trying the labelled one first saves
 // PBKDF2 rounds.
 func DecryptWithID(data []byte, secrets []Secret, source string) ([]byte, string, error) {
+	plain, used, _, err := decrypt(data, secrets, source)
+	return plain, used.ID, err
+}
+
+// decrypt is DecryptWithID returning the whole secret that worked and the
+// envelope, which edit needs to re-encrypt under the same label.
+func decrypt(data []byte, secrets []Secret, source string) ([]byte, Secret, *Envelope, error) {
 	env, body, err := parseHeader(data, source)
 	if err != nil {
-		return nil, "", err
+		return nil, Secret{}, nil, err
 	}
 	if env.Cipher != "AES256" {
-		return nil, "", &Error{Source: source, Msg: fmt.Sprintf("%s cipher could not be found", truncate([]byte(env.Cipher))), Err: ErrCipher}
+		return nil, Secret{}, nil, &Error{Source: source, Msg: fmt.Sprintf("%s cipher could not be found", truncate([]byte(env.Cipher))), Err: ErrCipher}
 	}
 	if len(secrets) == 0 {
-		return nil, "", &Error{Source: source, Msg: "Attempting to decrypt but no vault secrets found", Err: ErrNoSecrets}
+		return nil, Secret{}, nil, &Error{Source: source, Msg: "Attempting to decrypt but no vault secrets found", Err: ErrNoSecrets}
 	}
 	if err := parseBody(env, body, source); err != nil {
-		return nil, "", err
+		return nil, Secret{}, nil, err
 	}
 	target := env.TargetID()
 	order := make([]Secret, 0, len(secrets))
@@ -255,7 +262,7 @@ func DecryptWithID(data []byte, secrets []Secret, source string) ([]byte, string
 	for _, s := range order {
 		k, err := deriveKeys(s.Password, env.Salt)
 		if err != nil {
-			return nil, "", &Error{Source: source, Msg: err.Error(), Err: err}
+			return nil, Secret{}, nil, &Error{Source: source, Msg: err.Error(), Err: err}
 		}
 		plain, err := open(env.Ciphertext, env.HMAC, k)
 		if errors.Is(err, errHMAC) {
@@ -268,15 +275,15 @@ func DecryptWithID(data []byte, secrets []Secret, source string) ([]byte, string
 			if source != "" {
 				msg += " in " + source
 			}
-			return nil, "", &Error{Source: source, Msg: msg + ": " + err.Error(), Err: ErrFormat}
+			return nil, Secret{}, nil, &Error{Source: source, Msg: msg + ": " + err.Error(), Err: ErrFormat}
 		}
-		return plain, s.ID, nil
+		return plain, s, env, nil
 	}
 	msg := "Decryption failed (no vault secrets were found that could decrypt)"
 	if source != "" {
 		msg += " on " + source
 	}
-	return nil, "", &Error{Source: source, Msg: msg, Err: ErrDecrypt}
+	return nil, Secret{}, nil, &Error{Source: source, Msg: msg, Err: ErrDecrypt}
 }
 
 // Encrypt encrypts plaintext with s under a fresh random salt. The envelope
