@@ -205,7 +205,10 @@ func TestCLIUsageErrors(t *testing.T) {
 			"The --prompt option is not supported if also reading input from stdin"},
 		{"empty arg", func(o CLIOptions) error { return EncryptStrings(ctx, []string{""}, o) },
 			"The plaintext provided from the command line args was empty, not encrypting"},
-		{"empty stdin", func(o CLIOptions) error { o.Stdin = strings.NewReader(""); return EncryptStrings(ctx, []string{"-"}, o) },
+		{"empty stdin", func(o CLIOptions) error {
+			o.Stdin = strings.NewReader("")
+			return EncryptStrings(ctx, []string{"-"}, o)
+		},
 			"stdin was empty, not encrypting"},
 		{"rekey both new", func(o CLIOptions) error {
 			o.NewVaultID, o.NewVaultPasswordFile = "x@y", "z"
