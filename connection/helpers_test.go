@@ -3,6 +3,7 @@ package connection
 import (
 	"bytes"
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -75,4 +76,18 @@ func dial(t *testing.T, d *Dialer, tg Target) *SSHConn {
 		}
 	})
 	return c
+}
+
+// freeTCPPort returns a loopback port nothing listens on.
+func freeTCPPort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return port
 }
