@@ -353,4 +353,3 @@ func (e *pyJSON) str(s string) {
 	}
 	e.b.WriteByte('"')
 }
-

@@ -341,7 +341,9 @@ func (g *Group) clearCache() {
 }
 
 // Ancestors returns every group above g.
-func (g *Group) Ancestors() []*Group { return walk(g, func(x *Group) []*Group { return x.Parents }, false) }
+func (g *Group) Ancestors() []*Group {
+	return walk(g, func(x *Group) []*Group { return x.Parents }, false)
+}
 
 // Descendants returns every group below g, breadth first in insertion
 // order, with g itself first when self is true.
