@@ -471,3 +471,57 @@ func backupFile(h module.Host, path string, stamp string) (string, error) {
 
 // parentMustExist fails as Ansible does when a file's directory is missing.
 func parentDir(path string) string { return filepath.Dir(path) }
+
+// mkdirParents is os.makedirs through the host: dir and its missing
+// parents, default mode.
+func mkdirParents(h module.Host, dir string) error {
+	if dir == "" || dir == "." || exists(h, dir) {
+		return nil
+	}
+	if err := mkdirParents(h, filepath.Dir(dir)); err != nil {
+		return err
+	}
+	if err := h.Mkdir(dir, 0o777); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	return nil
+}
+
+// evalSymlinks resolves path when it exists (os.path.realpath for the
+// write target of an edited file: the link stays, its target changes).
+func evalSymlinks(h module.Host, path string) (string, error) {
+	if _, err := h.Lstat(path); err != nil {
+		return "", err
+	}
+	return filepath.EvalSymlinks(path)
+}
+
+// validateContent writes data to a temporary file next to dest and runs
+// the validate command on it, as lineinfile, replace and blockinfile do:
+// a non-zero exit fails with "failed to validate: rc:N error:...".
+func validateContent(ctx context.Context, h module.Host, validate, dest string, data []byte) error {
+	if !strings.Contains(validate, "%s") {
+		return fmt.Errorf("validate must contain %%s: %s", validate)
+	}
+	dir := filepath.Dir(dest)
+	if !isDir(h, dir) {
+		dir = "/tmp"
+	}
+	tmp := filepath.Join(dir, fmt.Sprintf(".gplay-validate-%d", syscall.Getpid()))
+	if err := h.WriteFile(tmp, data, 0o600); err != nil {
+		return err
+	}
+	defer h.Remove(tmp) // our own temporary file
+	argv, err := shellSplit(strings.ReplaceAll(strings.ReplaceAll(validate, "%s", tmp), "%%", "%"))
+	if err != nil {
+		return err
+	}
+	r, err := h.Exec(ctx, module.Cmd{Argv: argv})
+	if err != nil {
+		return fmt.Errorf("failed to validate: %w", err)
+	}
+	if r.RC != 0 {
+		return fmt.Errorf("failed to validate: rc:%d error:%s", r.RC, toText(r.Stderr))
+	}
+	return nil
+}
