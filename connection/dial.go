@@ -189,6 +189,7 @@ func (d *Dialer) DialSSH(ctx context.Context, t Target) (*SSHConn, error) {
 		closers: closers,
 		desc:    fmt.Sprintf("%s@%s", hc.User, net.JoinHostPort(hc.HostName, strconv.Itoa(hc.Port))),
 		done:    make(chan struct{}),
+		slots:   make(chan struct{}, maxSessions),
 	}
 	go func() {
 		// Wait returns when the transport ends, for whatever reason; the

@@ -24,6 +24,7 @@ type SSHConn struct {
 	closers []io.Closer // jump clients and proxy processes behind client
 	desc    string      // user@host:port
 	done    chan struct{}
+	slots   chan struct{} // one token per open session, see maxSessions
 
 	closeOnce sync.Once
 	closeErr  error
@@ -81,18 +82,46 @@ func (c *SSHConn) lost(err error) error {
 	return err
 }
 
-func (c *SSHConn) newSession() (*ssh.Session, error) {
-	s, err := c.client.NewSession()
-	if err == nil {
-		return s, nil
+// maxSessions bounds the sessions gplay opens at once on one connection,
+// below sshd's default MaxSessions of 10.
+const maxSessions = 8
+
+// newSession opens a session, waiting for a free slot. sshd frees a slot
+// only once both sides closed the previous channel, which happens after
+// Session.Close returns, so a refused open is retried for a short while.
+func (c *SSHConn) newSession(ctx context.Context) (*ssh.Session, func(), error) {
+	select {
+	case c.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, nil, context.Cause(ctx)
 	}
-	var oce *ssh.OpenChannelError
-	if errors.As(err, &oce) {
-		// The server refused (MaxSessions reached, administratively
-		// prohibited): the host is reachable.
-		return nil, fmt.Errorf("open session on %s: %w", c.desc, err)
+	release := func() { <-c.slots }
+	delay := 10 * time.Millisecond
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		s, err := c.client.NewSession()
+		if err == nil {
+			return s, release, nil
+		}
+		var oce *ssh.OpenChannelError
+		if !errors.As(err, &oce) {
+			release()
+			return nil, nil, markUnreachable(fmt.Errorf("open session on %s: %w", c.desc, err))
+		}
+		if time.Now().After(deadline) {
+			release()
+			// The server refused (MaxSessions reached, administratively
+			// prohibited): the host is reachable.
+			return nil, nil, fmt.Errorf("open session on %s: %w", c.desc, err)
+		}
+		select {
+		case <-time.After(delay):
+		case <-ctx.Done():
+			release()
+			return nil, nil, context.Cause(ctx)
+		}
+		delay = min(2*delay, 200*time.Millisecond)
 	}
-	return nil, markUnreachable(fmt.Errorf("open session on %s: %w", c.desc, err))
 }
 
 // Exec implements Conn.
@@ -100,10 +129,11 @@ func (c *SSHConn) Exec(ctx context.Context, cmd string, stdin io.Reader, stdout,
 	if err := ctx.Err(); err != nil {
 		return -1, err
 	}
-	s, err := c.newSession()
+	s, release, err := c.newSession(ctx)
 	if err != nil {
 		return -1, err
 	}
+	defer release()
 	s.Stdout = stdout
 	s.Stderr = stderr
 	var in io.WriteCloser
@@ -176,21 +206,23 @@ func (c *SSHConn) Open(ctx context.Context, cmd string, stderr io.Writer) (Strea
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	s, err := c.newSession()
+	s, release, err := c.newSession(ctx)
 	if err != nil {
 		return nil, err
 	}
 	s.Stderr = stderr
-	st := &sshStream{c: c, s: s, ctx: ctx}
+	st := &sshStream{c: c, s: s, ctx: ctx, release: sync.OnceFunc(release)}
 	if st.stdin, err = s.StdinPipe(); err == nil {
 		st.stdout, err = s.StdoutPipe()
 	}
 	if err != nil {
 		_ = s.Close()
+		st.release()
 		return nil, err
 	}
 	if err := s.Start(cmd); err != nil {
 		_ = s.Close()
+		st.release()
 		return nil, c.lost(fmt.Errorf("start command on %s: %w", c.desc, err))
 	}
 	st.stop = context.AfterFunc(ctx, func() { c.kill(s, nil) })
@@ -198,12 +230,13 @@ func (c *SSHConn) Open(ctx context.Context, cmd string, stderr io.Writer) (Strea
 }
 
 type sshStream struct {
-	c      *SSHConn
-	s      *ssh.Session
-	ctx    context.Context
-	stdin  io.WriteCloser
-	stdout io.Reader
-	stop   func() bool
+	c       *SSHConn
+	s       *ssh.Session
+	ctx     context.Context
+	stdin   io.WriteCloser
+	stdout  io.Reader
+	stop    func() bool
+	release func() // frees the session slot, once
 
 	waitOnce sync.Once
 	code     int
@@ -217,6 +250,8 @@ func (st *sshStream) Wait() (int, error) {
 	st.waitOnce.Do(func() {
 		err := st.s.Wait()
 		st.stop()
+		_ = st.s.Close()
+		st.release()
 		if st.ctx.Err() != nil {
 			st.code, st.err = -1, fmt.Errorf("command on %s cancelled: %w", st.c.desc, context.Cause(st.ctx))
 			return
@@ -229,6 +264,7 @@ func (st *sshStream) Wait() (int, error) {
 func (st *sshStream) Close() error {
 	st.stop()
 	st.c.kill(st.s, nil)
+	st.release()
 	return nil
 }
 
