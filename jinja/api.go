@@ -1,0 +1,434 @@
+package jinja
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"gplay/pyval"
+)
+
+// Vars resolves template variables. The engine implements it per host so
+// that variables are resolved lazily; a variable whose value is itself a
+// template is templated by the implementation when looked up (see
+// Env.LazyVars for Ansible's rules).
+type Vars interface {
+	Get(name string) (value any, ok bool)
+}
+
+// RawVars is optionally implemented by a Vars to expose a variable's value
+// before templating. Ansible returns a bool or number variable unchanged
+// for "{{ name }}" but renders anything else through Jinja, so
+// "{{ name }}" with name: "{{ 5 }}" is the string "5"; Template needs the
+// raw value to tell the two apart. Without it, Get is used.
+type RawVars interface {
+	Raw(name string) (value any, ok bool)
+}
+
+// Loader finds templates for include, import and from-import. It returns an
+// error wrapping ErrTemplateNotFound for a missing template.
+type Loader interface {
+	Load(name string) (string, error)
+}
+
+// ErrTemplateNotFound is wrapped by Loader errors for missing templates.
+var ErrTemplateNotFound = errors.New("template not found")
+
+// Lookuper runs lookup plugins for lookup(), query() and q(). It returns
+// the plugin's list of results; lookup() then joins them as Ansible does.
+type Lookuper interface {
+	Lookup(ctx context.Context, name string, terms []any, kwargs *pyval.Dict) ([]any, error)
+}
+
+// Options configure an Env. The zero value is Ansible's templating of
+// variables and arguments: trim_blocks on, lstrip_blocks off.
+type Options struct {
+	// KeepBlockNewline turns trim_blocks off (the template module's
+	// trim_blocks: false).
+	KeepBlockNewline bool
+	// LstripBlocks strips whitespace before block tags on their line.
+	LstripBlocks bool
+	Loader       Loader
+	Lookuper     Lookuper
+	// Now returns the time for now() and strftime; time.Now when nil.
+	Now func() time.Time
+}
+
+// Env holds configuration and a cache of parsed templates. It is safe for
+// concurrent use: templates are parsed once and rendered many times.
+type Env struct {
+	opts    Options
+	filters map[string]filterFunc
+	tests   map[string]testFunc
+	globals map[string]any
+
+	mu    sync.Mutex
+	cache map[cacheKey][]stmt
+}
+
+type cacheKey struct {
+	src  string
+	opts lexOpts
+	file bool
+}
+
+const maxCache = 20000
+
+// NewEnv returns an environment with Jinja2's and Ansible's filters and
+// tests.
+func NewEnv(opts Options) *Env {
+	e := &Env{opts: opts, cache: map[cacheKey][]stmt{}}
+	e.filters = builtinFilters()
+	e.tests = builtinTests()
+	e.globals = builtinGlobals()
+	return e
+}
+
+func (e *Env) hasFilter(name string) bool { _, ok := e.filters[name]; return ok }
+func (e *Env) hasTest(name string) bool   { _, ok := e.tests[name]; return ok }
+func (e *Env) global(name string) any {
+	if g, ok := e.globals[name]; ok {
+		return g
+	}
+	return nil
+}
+
+func (e *Env) now() time.Time {
+	if e.opts.Now != nil {
+		return e.opts.Now()
+	}
+	return time.Now()
+}
+
+func (e *Env) compile(src string, opts lexOpts) ([]stmt, error) {
+	key := cacheKey{src: src, opts: opts}
+	e.mu.Lock()
+	body, ok := e.cache[key]
+	e.mu.Unlock()
+	if ok {
+		return body, nil
+	}
+	body, err := parse(e, normalizeSource(src), opts)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	if len(e.cache) >= maxCache {
+		e.cache = map[cacheKey][]stmt{}
+	}
+	e.cache[key] = body
+	e.mu.Unlock()
+	return body, nil
+}
+
+func (s *state) loadTemplate(name string) ([]stmt, error) {
+	if s.env.opts.Loader == nil {
+		return nil, &Error{Kind: ErrRuntime, Msg: name}
+	}
+	src, err := s.env.opts.Loader.Load(name)
+	if err != nil {
+		if errors.Is(err, ErrTemplateNotFound) {
+			return nil, err
+		}
+		return nil, rtErr("%s", err.Error())
+	}
+	opts := s.lex
+	opts.rawVarStrings = false
+	return s.env.compile(src, opts)
+}
+
+// IsTemplate reports whether s contains a Jinja2 start delimiter, as
+// Ansible's is_possibly_template does.
+func IsTemplate(s string) bool {
+	return strings.Contains(s, "{{") || strings.Contains(s, "{%") || strings.Contains(s, "{#")
+}
+
+// FileOptions are the template module's per-task settings.
+type FileOptions struct {
+	KeepBlockNewline bool // trim_blocks: false
+	LstripBlocks     bool
+}
+
+// Render renders src as the template module renders a file: the result is
+// always a string, trailing newlines of src are kept, and backslashes in
+// string literals are Jinja's.
+func (e *Env) Render(ctx context.Context, src string, vars Vars, fo FileOptions) (string, error) {
+	opts := lexOpts{trimBlocks: !fo.KeepBlockNewline, lstripBlocks: fo.LstripBlocks}
+	body, err := e.compile(src, opts)
+	if err != nil {
+		return "", err
+	}
+	s := &state{env: e, ctx: ctx, vars: vars, lex: opts}
+	out := &output{}
+	if err := s.exec(body, newFrame(nil), out); err != nil {
+		return "", cleanErr(err)
+	}
+	return keepNewlines(src, out.b.String()), nil
+}
+
+// keepNewlines re-adds trailing newlines Jinja dropped (do_template's
+// preserve_trailing_newlines).
+func keepNewlines(src, res string) string {
+	want := countTrailingNewlines(src)
+	have := countTrailingNewlines(res)
+	if want > have {
+		res += strings.Repeat("\n", want-have)
+	}
+	return res
+}
+
+func countTrailingNewlines(s string) int {
+	n := 0
+	for i := len(s) - 1; i >= 0 && s[i] == '\n'; i-- {
+		n++
+	}
+	return n
+}
+
+var singleVarRE = regexp.MustCompile(`^\{\{\s*([\p{L}\p{N}_]*)\s*\}\}$`)
+
+// Template templates a variable or module argument value as Ansible's
+// Templar.template does: a string without delimiters is returned as is;
+// "{{ name }}" of a bool or number variable is that value; otherwise the
+// rendered text becomes a list, dict or bool when it reads as one
+// (ansible_eval_concat), else stays a string. Lists and dicts are
+// templated item by item.
+func (e *Env) Template(ctx context.Context, v any, vars Vars) (any, error) {
+	switch t := v.(type) {
+	case string:
+		return e.templateString(ctx, t, vars)
+	case *pyval.List:
+		out := make([]any, len(t.Items))
+		for i, it := range t.Items {
+			r, err := e.Template(ctx, it, vars)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = r
+		}
+		return pyval.NewList(out...), nil
+	case pyval.Tuple:
+		out := make([]any, len(t))
+		for i, it := range t {
+			r, err := e.Template(ctx, it, vars)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = r
+		}
+		return pyval.NewList(out...), nil
+	case *pyval.Dict:
+		d := pyval.NewDict(t.Len())
+		var err error
+		t.Range(func(k, x any) bool {
+			var r any
+			r, err = e.Template(ctx, x, vars)
+			d.Set(k, r)
+			return err == nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		return d, nil
+	}
+	return v, nil
+}
+
+func (e *Env) templateString(ctx context.Context, src string, vars Vars) (any, error) {
+	if !IsTemplate(src) {
+		return src, nil
+	}
+	if m := singleVarRE.FindStringSubmatch(src); m != nil && vars != nil {
+		var raw any
+		var ok bool
+		if rv, isRaw := vars.(RawVars); isRaw {
+			raw, ok = rv.Raw(m[1])
+		} else {
+			raw, ok = vars.Get(m[1])
+		}
+		if ok {
+			switch raw.(type) {
+			case bool, int64, float64, int, nil:
+				return raw, nil
+			}
+		}
+	}
+	opts := lexOpts{trimBlocks: true, rawVarStrings: strings.Contains(src, "\\") && strings.Contains(src, "{{")}
+	body, err := e.compile(src, opts)
+	if err != nil {
+		return nil, err
+	}
+	s := &state{env: e, ctx: ctx, vars: vars, eval: true, lex: opts}
+	out := &output{}
+	if err := s.exec(body, newFrame(nil), out); err != nil {
+		return nil, cleanErr(err)
+	}
+	res := evalConcat(out)
+	if str, ok := res.(string); ok {
+		return keepNewlines(src, str), nil
+	}
+	return res, nil
+}
+
+func cleanErr(err error) error {
+	if err == errBreak || err == errContinue {
+		return &Error{Kind: ErrRuntime, Msg: "break or continue outside a loop"}
+	}
+	return err
+}
+
+// Eval evaluates a bare expression (no delimiters) to its native value.
+func (e *Env) Eval(ctx context.Context, expression string, vars Vars) (any, error) {
+	key := cacheKey{src: expression, file: true}
+	e.mu.Lock()
+	body, ok := e.cache[key]
+	e.mu.Unlock()
+	if !ok {
+		x, err := parseExpr(e, expression)
+		if err != nil {
+			return nil, err
+		}
+		body = []stmt{&outputStmt{X: x}}
+		e.mu.Lock()
+		e.cache[key] = body
+		e.mu.Unlock()
+	}
+	s := &state{env: e, ctx: ctx, vars: vars, eval: true}
+	v, err := s.evalExpr(body[0].(*outputStmt).X, newFrame(nil))
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+var definedRE = regexp.MustCompile(`(hostvars\[.+\]|[\p{L}\p{N}_]+)\s+(not\s+is|is|is\s+not)\s+(defined|undefined)`)
+var undefinedNameRE = regexp.MustCompile(`'(hostvars\[.+\]|[\p{L}\p{N}_]+)' is undefined`)
+
+// Cond evaluates a conditional (when, changed_when, failed_when, until,
+// assert's that) as Ansible 2.14's Conditional does: the expression is
+// rendered inside {% if %} and Python truthiness decides; an undefined
+// variable is an error unless the conditional itself tests that variable
+// with "is defined"/"is undefined".
+func (e *Env) Cond(ctx context.Context, conditional string, vars Vars) (bool, error) {
+	if conditional == "" {
+		return true, nil
+	}
+	res, err := e.cond(ctx, conditional, vars)
+	if err == nil {
+		return res, nil
+	}
+	if KindOf(err) != ErrUndefined {
+		return false, err
+	}
+	var je *Error
+	errors.As(err, &je)
+	m := undefinedNameRE.FindStringSubmatch(je.Msg)
+	if m != nil {
+		rest := conditional
+		for {
+			d := definedRE.FindStringSubmatchIndex(rest)
+			if d == nil {
+				break
+			}
+			du, logic, st := rest[d[2]:d[3]], rest[d[4]:d[5]], rest[d[6]:d[7]]
+			rest = rest[d[1]:]
+			if strings.ReplaceAll(m[1], "'", `"`) == strings.ReplaceAll(du, "'", `"`) {
+				shouldExist := strings.Contains(logic, "not") != (st == "defined")
+				return !shouldExist, nil
+			}
+		}
+	}
+	return false, &Error{Kind: ErrUndefined, Pos: je.Pos, Msg: "error while evaluating conditional (" + conditional + "): " + je.Msg}
+}
+
+func (e *Env) cond(ctx context.Context, conditional string, vars Vars) (bool, error) {
+	c, err := e.templateString(ctx, conditional, vars)
+	if err != nil {
+		return false, err
+	}
+	cs, ok := c.(string)
+	if !ok {
+		return truth(c)
+	}
+	if cs == "" {
+		return true, nil
+	}
+	presented := "{% if " + cs + " %} True {% else %} False {% endif %}"
+	r, err := e.templateString(ctx, presented, vars)
+	if err != nil {
+		if KindOf(err) == ErrSyntax {
+			// positions refer to the conditional, not the wrapper
+			var je *Error
+			if errors.As(err, &je) && je.Pos.Line == 1 && je.Pos.Col > 6 {
+				je.Pos.Col -= 6
+			}
+		}
+		return false, err
+	}
+	switch strings.TrimSpace(pyStr(r)) {
+	case "True":
+		return true, nil
+	case "False":
+		return false, nil
+	}
+	return false, &Error{Kind: ErrRuntime, Msg: "unable to evaluate conditional: " + conditional}
+}
+
+// MapVars serves variables from a dict as they are, without templating.
+type MapVars struct{ D *pyval.Dict }
+
+// Get implements Vars.
+func (m MapVars) Get(name string) (any, bool) {
+	if m.D == nil {
+		return nil, false
+	}
+	return m.D.Get(name)
+}
+
+// LazyVars serves variables from d, templating each value when it is
+// looked up as Ansible's AnsibleJ2Vars does; a value that fails with an
+// undefined error becomes an Undefined carrying that error, so that
+// `is defined` and default() still work on it.
+func (e *Env) LazyVars(ctx context.Context, d *pyval.Dict) Vars {
+	return &lazyVars{env: e, ctx: ctx, d: d}
+}
+
+type lazyVars struct {
+	env   *Env
+	ctx   context.Context
+	d     *pyval.Dict
+	depth int
+}
+
+func (l *lazyVars) Raw(name string) (any, bool) { return l.d.Get(name) }
+
+func (l *lazyVars) Get(name string) (any, bool) {
+	v, ok := l.d.Get(name)
+	if !ok {
+		return nil, false
+	}
+	if _, isUnsafe := v.(pyval.Unsafe); isUnsafe {
+		return v, true
+	}
+	if l.depth > 50 {
+		return pyval.Undefined{Name: name, Hint: "recursive loop detected in template string"}, true
+	}
+	l.depth++
+	defer func() { l.depth-- }()
+	r, err := l.env.Template(l.ctx, v, l)
+	if err != nil {
+		if KindOf(err) == ErrUndefined {
+			var je *Error
+			errors.As(err, &je)
+			return pyval.Undefined{Name: name, Hint: pyStr(v) + ": " + je.Msg}, true
+		}
+		return errValue{err}, true
+	}
+	return r, true
+}
+
+// errValue carries a templating error of a variable to its point of use.
+type errValue struct{ err error }

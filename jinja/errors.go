@@ -1,0 +1,96 @@
+package jinja
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	"gplay/pyval"
+)
+
+// ErrKind classifies template errors the way Ansible reports them.
+type ErrKind int
+
+const (
+	// ErrSyntax is a template that does not parse (Jinja's
+	// TemplateSyntaxError, "template error while templating string").
+	ErrSyntax ErrKind = iota + 1
+	// ErrUndefined is the use of an undefined variable or attribute
+	// (AnsibleUndefinedVariable); Msg is Jinja's, e.g. "'x' is undefined".
+	ErrUndefined
+	// ErrRuntime is any other failure: a Python TypeError, a filter error.
+	ErrRuntime
+)
+
+func (k ErrKind) String() string {
+	switch k {
+	case ErrSyntax:
+		return "syntax"
+	case ErrUndefined:
+		return "undefined"
+	}
+	return "other"
+}
+
+// Error is a template error at a position inside the template (line and
+// column count from 1 within the template text; the caller adds the
+// position of the YAML scalar that held it).
+type Error struct {
+	Kind ErrKind
+	Pos  Pos
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Pos.Line > 0 {
+		return fmt.Sprintf("line %d, column %d: %s", e.Pos.Line, e.Pos.Col, e.Msg)
+	}
+	return e.Msg
+}
+
+// undefErr is the error raised when an Undefined is used.
+func undefErr(u pyval.Undefined) error {
+	msg := u.Hint
+	if msg == "" {
+		msg = "'" + u.Name + "' is undefined"
+	}
+	return &Error{Kind: ErrUndefined, Msg: msg}
+}
+
+func rtErr(format string, args ...any) error {
+	return &Error{Kind: ErrRuntime, Msg: fmt.Sprintf(format, args...)}
+}
+
+// typeErr is a Python TypeError; Ansible words it "Unexpected templating
+// type error occurred on (...): <msg>", we keep the Python part.
+func typeErr(format string, args ...any) error {
+	return &Error{Kind: ErrRuntime, Msg: fmt.Sprintf(format, args...)}
+}
+
+// at gives err the position p unless it already has one.
+func at(err error, p Pos) error {
+	if err == nil || err == errBreak || err == errContinue {
+		return err
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		if e.Pos.Line == 0 {
+			e.Pos = p
+		}
+		return err
+	}
+	return &Error{Kind: ErrRuntime, Pos: p, Msg: err.Error()}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func pyQuote(s string) string { return pyval.QuoteStr(s) }
+
+// KindOf returns the kind of a template error, or 0 when err is not one.
+func KindOf(err error) ErrKind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return 0
+}
