@@ -94,7 +94,21 @@ func newApp(runPlaybook func(context.Context, *playbookOptions) error) *cli.Comm
 	app := playbookCommand(runPlaybook)
 	app.Name = "gplay"
 	app.Version = version
-	app.Commands = []*cli.Command{}
+	// ansible-playbook's flags belong to running playbooks, not to the
+	// subcommands (urfave/cli makes flags persistent unless Local).
+	for _, f := range app.Flags {
+		switch f := f.(type) {
+		case *cli.StringFlag:
+			f.Local = true
+		case *cli.StringSliceFlag:
+			f.Local = true
+		case *cli.BoolFlag:
+			f.Local = true
+		case *cli.IntFlag:
+			f.Local = true
+		}
+	}
+	app.Commands = []*cli.Command{vaultCommand()}
 	app.OnUsageError = func(_ context.Context, _ *cli.Command, err error, _ bool) error {
 		return withCode(exitBadOptions, err)
 	}
