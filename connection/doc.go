@@ -1,13 +1,17 @@
 // Package connection runs commands on target hosts: over SSH with
 // golang.org/x/crypto/ssh, or on this machine (Local). It sits between the
 // engine, which decides what to run where, and the agent protocol, which
-// needs a long-lived command with pipes; it imports no gplay package above
-// diag and must not import engine, modules, output or main.
+// needs a long-lived command with pipes. It imports no other gplay package
+// (only the standard library, x/crypto/ssh, skeema/knownhosts,
+// kevinburke/ssh_config and x/term) and must never import engine, modules,
+// output or main.
 //
 // The engine describes a host as a Target (inventory connection variables
 // and CLI flags) and gets a Conn from a Pool, which keeps one connection per
 // host for the whole run. A Conn executes commands (Exec), starts streams
-// (Open) and uploads files (Put).
+// (Open) and uploads files (Put). Encrypted keys and extra
+// keyboard-interactive questions are asked through a Prompter
+// (TerminalPrompter reads /dev/tty).
 //
 // Connections follow OpenSSH and Ansible's ssh plugin:
 //

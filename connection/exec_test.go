@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -310,6 +311,8 @@ func TestUnreachable(t *testing.T) {
 		{"closed port", Target{Host: "127.0.0.1", Port: freeTCPPort(t), User: "nobody"}, "connection refused"},
 		{"silent server", Target{Host: "127.0.0.1", Port: silentPort, User: "nobody", Timeout: 300 * time.Millisecond},
 			"ssh handshake with 127.0.0.1:" + strconv.Itoa(silentPort) + " timed out after 300ms"},
+		{"silent server, ConnectTimeout", Target{Host: "127.0.0.1", Port: silentPort, User: "nobody", CommonArgs: "-o ConnectTimeout=1"},
+			"timed out after 1s"},
 		{"unknown host name", Target{Host: "no-such-host.invalid", User: "nobody"}, "no-such-host.invalid"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -345,5 +348,38 @@ func TestConnectionLostIsUnreachable(t *testing.T) {
 	}
 	if _, err := c.Exec(testCtx(t), "true", nil, nil, nil); !errors.Is(err, ErrUnreachable) {
 		t.Errorf("Exec after the drop = %v, want ErrUnreachable", err)
+	}
+}
+
+// A peer that stops answering is detected by keepalives
+// (ServerAliveInterval x ServerAliveCountMax) and the connection is closed.
+func TestKeepaliveDetectsDeadPeer(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, sshdtest.Options{})
+	tg := e.target
+	tg.ExtraArgs = "-o ServerAliveInterval=1 -o ServerAliveCountMax=2"
+	c := dial(t, e.dialer, tg)
+	pid, err := strconv.Atoi(strings.TrimSpace(run(t, c, "echo $PPID")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Freeze the sshd process serving the connection: TCP stays up, but
+	// nothing answers any more.
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+		_ = syscall.Kill(pid, syscall.SIGCONT)
+	})
+	deadline := time.Now().Add(15 * time.Second)
+	for c.Alive() {
+		if time.Now().After(deadline) {
+			t.Fatal("connection to a frozen peer still alive after 15s of 1s keepalives")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if _, err := c.Exec(testCtx(t), "true", nil, nil, nil); !errors.Is(err, ErrUnreachable) {
+		t.Errorf("Exec after keepalive failure = %v, want ErrUnreachable", err)
 	}
 }
