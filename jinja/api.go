@@ -188,7 +188,8 @@ func countTrailingNewlines(s string) int {
 	return n
 }
 
-var singleVarRE = regexp.MustCompile(`^\{\{\s*([\p{L}\p{N}_]*)\s*\}\}$`)
+// Python's $ also matches before a final newline.
+var singleVarRE = regexp.MustCompile(`^\{\{\s*([\p{L}\p{N}_]*)\s*\}\}\n?$`)
 
 // Template templates a variable or module argument value as Ansible's
 // Templar.template does: a string without delimiters is returned as is;

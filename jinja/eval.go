@@ -108,6 +108,9 @@ func (s *state) execOne(st stmt, f *frame, out *output) error {
 		if err := checkNoUndefined(v); err != nil {
 			return at(err, n.X.exprPos())
 		}
+		if dv, ok := v.(dictView); ok {
+			v = pyval.NewList(dv.items()...) // Ansible's finalize unrolls views
+		}
 		native := false
 		if fe, ok := n.X.(*filterExpr); ok && stringTypeFilters[fe.Name] {
 			native = true
@@ -583,7 +586,7 @@ func (s *state) evalInner(e expr, f *frame) (any, error) {
 			return s.evalExpr(n.Then, f)
 		}
 		if n.Else == nil {
-			return pyval.Undefined{Hint: "the inline if-expression on line " + itoa(n.P.Line) + " evaluated to false and no else section was defined."}, nil
+			return pyval.Undefined{Name: lenientName, Hint: "the inline if-expression on line " + itoa(n.P.Line) + " evaluated to false and no else section was defined."}, nil
 		}
 		return s.evalExpr(n.Else, f)
 	case *filterExpr:

@@ -103,6 +103,9 @@ func toText(v any) (string, error) {
 	case string:
 		return t, nil
 	case pyval.Undefined:
+		if isLenient(t) {
+			return "", nil
+		}
 		return "", undefErr(t)
 	}
 	if err := checkNoUndefined(v); err != nil {
@@ -114,6 +117,9 @@ func toText(v any) (string, error) {
 func checkNoUndefined(v any) error {
 	switch t := v.(type) {
 	case pyval.Undefined:
+		if isLenient(t) {
+			return nil
+		}
 		return undefErr(t)
 	case *pyval.List:
 		for _, e := range t.Items {
@@ -220,6 +226,9 @@ func iterate(v any) ([]any, error) {
 	case dictView:
 		return t.items(), nil
 	case pyval.Undefined:
+		if isLenient(t) {
+			return nil, nil
+		}
 		return nil, undefErr(t)
 	}
 	return nil, typeErr("'%s' object is not iterable", typeName(v))
@@ -250,6 +259,9 @@ func length(v any) (int, error) {
 	case dictView:
 		return t.d.Len(), nil
 	case pyval.Undefined:
+		if isLenient(t) {
+			return 0, nil
+		}
 		return 0, undefErr(t)
 	}
 	return 0, typeErr("object of type '%s' has no len()", typeName(v))
@@ -258,6 +270,9 @@ func length(v any) (int, error) {
 func truth(v any) (bool, error) {
 	switch t := v.(type) {
 	case pyval.Undefined:
+		if isLenient(t) {
+			return false, nil
+		}
 		return false, undefErr(t)
 	case Mapping:
 		return len(t.Keys()) > 0, nil
@@ -365,7 +380,16 @@ func undefinedElem(obj any, key any) pyval.Undefined {
 	if s, ok := asStr(key); ok {
 		return undefinedAttr(obj, s)
 	}
-	return pyval.Undefined{Hint: "'" + objRepr(obj) + "' has no element " + pyRepr(key)}
+	return pyval.Undefined{Hint: objRepr(obj) + " has no element " + pyRepr(key)}
+}
+
+// lenientName marks Jinja's base Undefined (an inline if without else):
+// it prints as "" and iterates as empty instead of failing.
+const lenientName = "\x00lenient"
+
+func isLenient(v any) bool {
+	u, ok := v.(pyval.Undefined)
+	return ok && u.Name == lenientName
 }
 
 // getAttr is Jinja's environment.getattr: Python attribute first, then item.

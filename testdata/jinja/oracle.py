@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Render gplay's Jinja2 differential corpus through Ansible's own Templar.
 
-Usage: /usr/bin/python3 testdata/jinja/oracle.py [corpus.yaml ...]
+Usage: /usr/bin/python3 testdata/jinja/oracle.py [--out DIR] [corpus.yaml ...]
 
 Each corpus file (testdata/jinja/*.yaml) holds shared `vars`, optional
 `files` (templates reachable by include/import) and `cases`; each case has a
@@ -94,7 +94,9 @@ def describe_error(e):
         return 'error undefined: ' + one_line(msg)
     if isinstance(root, AnsibleError):
         return 'error other: ' + one_line(root._message)
-    return 'error other: ' + one_line('%s: %s' % (type(root).__name__, root))
+    if isinstance(root, KeyError) and root.args:
+        return 'error other: ' + one_line(repr(root.args[0]))
+    return 'error other: ' + one_line(str(root))
 
 
 def run_case(loader, base_vars, base_files, case):
@@ -130,8 +132,12 @@ def run_case(loader, base_vars, base_files, case):
             return describe_error(e)
 
 
-def main(paths):
+def main(args):
     here = os.path.dirname(os.path.abspath(__file__))
+    out_dir = None
+    if args[:1] == ['--out']:
+        out_dir, args = args[1], args[2:]
+    paths = args
     if not paths:
         paths = sorted(os.path.join(here, p) for p in os.listdir(here) if p.endswith('.yaml'))
     loader = DataLoader()
@@ -146,7 +152,10 @@ def main(paths):
                 raise SystemExit('%s: duplicate case %s' % (path, name))
             names.add(name)
             lines.append('%s\t%s\n' % (name, run_case(loader, doc.get('vars') or {}, doc.get('files') or {}, case)))
-        with open(path[:-len('.yaml')] + '.golden', 'w') as f:
+        golden = path[:-len('.yaml')] + '.golden'
+        if out_dir:
+            golden = os.path.join(out_dir, os.path.basename(golden))
+        with open(golden, 'w') as f:
             f.writelines(lines)
 
 
