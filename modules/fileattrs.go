@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
@@ -525,3 +526,7 @@ func validateContent(ctx context.Context, h module.Host, validate, dest string, 
 	}
 	return nil
 }
+
+// jsonUnmarshal is encoding/json.Unmarshal, named here so that files that
+// only need it do not import encoding/json for one call.
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
