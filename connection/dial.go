@@ -283,6 +283,15 @@ func (p *dialPlan) connect(ctx context.Context, hc *hostConfig, explicit map[str
 		return fail(err)
 	}
 	guard := newHandshakeGuard(conn, p.timeout)
+	if p.d.Prompter != nil && !hc.BatchMode {
+		checker.ask = func(question string) (string, error) {
+			p.d.promptMu.Lock()
+			defer p.d.promptMu.Unlock()
+			guard.pause()
+			defer guard.resume()
+			return p.d.Prompter.Prompt(ctx, question, true)
+		}
+	}
 	auth := &authenticator{d: p.d, hc: hc, explicit: explicit, password: password, guard: guard, ctx: ctx}
 	defer auth.close()
 	cfg := &ssh.ClientConfig{

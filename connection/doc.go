@@ -38,8 +38,12 @@
 //   - Failures to connect or authenticate, and connections lost mid-command,
 //     wrap ErrUnreachable; everything else is an ordinary error.
 //
-// Deliberate differences from OpenSSH: StrictHostKeyChecking=no (and ask)
-// neither prompt nor record keys ("no" skips verification, "ask" acts as
-// "yes"); jump hosts inherit the target's command-line options except host,
-// port, user, HostKeyAlias and proxies; a ServerAliveInterval of 0 means 30 s.
+// StrictHostKeyChecking=ask (the default) asks about an unknown key through
+// the Prompter, as ssh does on a terminal, and rejects it without one.
+//
+// Deliberate differences from OpenSSH: StrictHostKeyChecking=no skips
+// verification and records nothing; jump hosts inherit the target's
+// command-line options except host, port, user, HostKeyAlias and proxies
+// (ssh passes none to them) and never get the password; a
+// ServerAliveInterval of 0 means 30 s, not off.
 package connection

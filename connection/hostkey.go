@@ -77,6 +77,9 @@ type hostKeyChecker struct {
 	userFile string   // the first UserKnownHostsFile: accept-new writes there
 	hash     bool     // HashKnownHosts: record hashed names
 	db       *knownhosts.HostKeyDB
+	// ask, when set, asks the user about an unknown key in "ask" mode, as
+	// ssh does on a terminal; without it "ask" rejects like "yes".
+	ask func(question string) (string, error)
 }
 
 // newHostKeyChecker reads the known_hosts files for hc. Missing files are
@@ -156,7 +159,23 @@ func (c *hostKeyChecker) callback(_ string, remote net.Addr, key ssh.PublicKey) 
 	for _, k := range ke.Want {
 		hke.Known = append(hke.Known, fmt.Sprintf("%s:%d", k.Filename, k.Line))
 	}
-	if hke.Changed() || c.mode != "accept-new" {
+	if hke.Changed() {
+		return hke
+	}
+	switch {
+	case c.mode == "accept-new":
+	case c.mode == "ask" && c.ask != nil:
+		fp := ssh.FingerprintSHA256(key)
+		answer, err := c.ask(fmt.Sprintf("The authenticity of host '%s' can't be established.\n%s key fingerprint is %s.\n"+
+			"Are you sure you want to continue connecting (yes/no/[fingerprint])? ", c.lookup, key.Type(), fp))
+		if err != nil {
+			return fmt.Errorf("ask about host key of %s: %w", c.lookup, err)
+		}
+		answer = strings.TrimSpace(answer)
+		if !strings.EqualFold(answer, "yes") && answer != fp {
+			return hke
+		}
+	default:
 		return hke
 	}
 	if c.userFile == "" {

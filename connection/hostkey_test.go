@@ -208,3 +208,33 @@ func TestHostKeyPrefersKnownAlgorithm(t *testing.T) {
 		run(t, c, "true")
 	}
 }
+
+// StrictHostKeyChecking=ask (ssh's default) asks on a terminal, as ssh does.
+func TestHostKeyAskWithTerminal(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, sshdtest.Options{})
+	for _, tc := range []struct {
+		answer string
+		ok     bool
+	}{{"no", false}, {"yes", true}} {
+		if err := os.WriteFile(e.knownHosts, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		p := &testPrompter{answer: tc.answer}
+		d := &Dialer{HomeDir: e.home, AgentSocket: "none", Prompter: p}
+		c, err := d.DialSSH(testCtx(t), e.target)
+		if tc.ok != (err == nil) {
+			t.Fatalf("answer %q: DialSSH error = %v", tc.answer, err)
+		}
+		if err == nil {
+			c.Close()
+		}
+		q, _ := p.last.Load().(string)
+		if p.prompts.Load() != 1 || !strings.Contains(q, "key fingerprint is SHA256:") {
+			t.Errorf("answer %q: %d prompts, last %q; want one question with the fingerprint", tc.answer, p.prompts.Load(), q)
+		}
+		if got, want := knownLines(t, e.knownHosts), map[bool]int{true: 1, false: 0}[tc.ok]; got != want {
+			t.Errorf("answer %q: known_hosts has %d lines, want %d", tc.answer, got, want)
+		}
+	}
+}

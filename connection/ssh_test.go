@@ -132,6 +132,18 @@ func TestAuthentication(t *testing.T) {
 	pwOnly := newEnv(t, sshdtest.Options{Password: true})
 	encrypted := encryptKey(t, e.srv, "s3cret passphrase")
 	agentSock := startAgent(t, e.srv.ClientKeyFile)
+	// A home whose default key (~/.ssh/id_ed25519) is the client key.
+	defaultKeyHome := t.TempDir()
+	key, err := os.ReadFile(e.srv.ClientKeyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(defaultKeyHome, ".ssh"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(defaultKeyHome, ".ssh", "id_ed25519"), key, 0o600); err != nil {
+		t.Fatal(err)
+	}
 
 	tests := []struct {
 		name     string
@@ -146,6 +158,15 @@ func TestAuthentication(t *testing.T) {
 			tg.IdentityFiles = nil
 			d.AgentSocket = agentSock
 		}},
+		{name: "default ~/.ssh/id_ed25519", env: e, edit: func(tg *Target, d *Dialer) {
+			tg.IdentityFiles = nil
+			d.HomeDir = defaultKeyHome
+		}},
+		{name: "IdentitiesOnly ignores agent keys", env: e, edit: func(tg *Target, d *Dialer) {
+			tg.IdentityFiles = nil
+			tg.CommonArgs += " -o IdentitiesOnly=yes -o IdentityFile=/nonexistent/key"
+			d.AgentSocket = agentSock
+		}, wantErr: []string{"no private keys found"}},
 		{name: "identity file from -i in ssh args", env: e, edit: func(tg *Target, d *Dialer) {
 			tg.IdentityFiles = nil
 			tg.ExtraArgs = "-i " + e.srv.ClientKeyFile
