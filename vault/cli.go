@@ -657,7 +657,9 @@ const (
 // block, blocks separated by newlines, with no final newline.
 func EncryptStrings(ctx context.Context, args []string, o CLIOptions) error {
 	c := newCLI(o)
-	readStdin := o.StdinName != "" || len(args) == 0
+	// With -p and no arguments ansible-core 2.14 also wants stdin and so
+	// refuses to run; later versions prompt, and so do we.
+	readStdin := o.StdinName != "" || (len(args) == 0 && !o.PromptString)
 	var rest []string
 	for _, a := range args {
 		if a == "-" {

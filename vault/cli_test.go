@@ -201,7 +201,7 @@ func TestCLIUsageErrors(t *testing.T) {
 		{"create two", func(o CLIOptions) error { return CreateFile(ctx, []string{a, b}, o) },
 			"ansible-vault create can take only one filename argument"},
 		{"create existing", func(o CLIOptions) error { return CreateFile(ctx, []string{a}, o) }, a + " exists, please use 'edit' instead"},
-		{"prompt and stdin", func(o CLIOptions) error { o.PromptString = true; return EncryptStrings(ctx, nil, o) },
+		{"prompt and stdin", func(o CLIOptions) error { o.PromptString = true; return EncryptStrings(ctx, []string{"-"}, o) },
 			"The --prompt option is not supported if also reading input from stdin"},
 		{"empty arg", func(o CLIOptions) error { return EncryptStrings(ctx, []string{""}, o) },
 			"The plaintext provided from the command line args was empty, not encrypting"},

@@ -209,15 +209,7 @@ func ttyPrompt(prompt string) ([]byte, error) {
 	if !term.IsTerminal(int(tty.Fd())) {
 		return nil, &Error{Err: ErrNoTerminal, Msg: fmt.Sprintf("cannot prompt %q: /dev/tty is not a terminal", strings.TrimSpace(prompt))}
 	}
-	if _, err := io.WriteString(tty, prompt); err != nil {
-		return nil, err
-	}
-	pw, err := term.ReadPassword(int(tty.Fd()))
-	// The newline the user typed was not echoed.
-	if _, werr := io.WriteString(tty, "\n"); err == nil && werr != nil {
-		err = werr
-	}
-	return pw, err
+	return readNoEcho(tty, prompt)
 }
 
 // trimPy strips ASCII whitespace as Python's bytes.strip does (not Unicode
