@@ -108,7 +108,7 @@ func newApp(runPlaybook func(context.Context, *playbookOptions) error) *cli.Comm
 			f.Local = true
 		}
 	}
-	app.Commands = []*cli.Command{inventoryCommand(), vaultCommand()}
+	app.Commands = []*cli.Command{inventoryCommand(), vaultCommand(), agentCommand()}
 	app.OnUsageError = func(_ context.Context, _ *cli.Command, err error, _ bool) error {
 		return withCode(exitBadOptions, err)
 	}
