@@ -19,6 +19,7 @@
 // so that users and tests comparing against ansible-vault see the same text;
 // that is why they do not follow the lower-case rule of the style guide.
 //
-// vault is a leaf: it imports nothing of gplay, only the standard library and
-// golang.org/x/term (for password prompts).
+// vault is a leaf: it imports nothing of gplay, only the standard library,
+// golang.org/x/term and golang.org/x/sys/unix (password prompts on the
+// terminal with echo off).
 package vault

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Regenerates the ansible-vault fixtures in this directory with the real
-# ansible-vault (Debian's ansible-core 2.14). The passwords are in
-# vault/fixtures_test.go; ciphertext is salted at random, so a rerun changes
+# ansible-vault (Debian's ansible-core 2.14). The passwords are repeated in
+# vault/vault_test.go (pwDefault, pwDev, pwProd, pwUni); ciphertext is salted at random, so a rerun changes
 # every file, and the tests only require that each one decrypts.
 set -eu
 cd "$(dirname "$0")"
