@@ -1,6 +1,7 @@
 package connection
 
 import (
+	"context"
 	"reflect"
 	"strings"
 	"testing"
@@ -90,5 +91,25 @@ func TestTargetArgsOrder(t *testing.T) {
 	}
 	if _, err := targetArgs(Target{CommonArgs: `-o "x`}); err == nil || !strings.Contains(err.Error(), "ssh_common_args") {
 		t.Errorf("targetArgs with bad quoting = %v, want an ssh_common_args error", err)
+	}
+}
+
+func TestConnectionTypes(t *testing.T) {
+	for _, tc := range []struct {
+		in           string
+		local, error bool
+	}{
+		{in: ""}, {in: "ssh"}, {in: "smart"}, {in: "paramiko"}, {in: "ansible.builtin.ssh"},
+		{in: "local", local: true}, {in: "ansible.builtin.local", local: true},
+		{in: "winrm", error: true}, {in: "docker", error: true},
+	} {
+		local, err := isLocal(tc.in)
+		if local != tc.local || (err != nil) != tc.error {
+			t.Errorf("isLocal(%q) = %v, %v; want %v, error %v", tc.in, local, err, tc.local, tc.error)
+		}
+	}
+	c, err := (&Dialer{}).Dial(context.Background(), Target{Name: "localhost", Connection: "local"})
+	if err != nil || c != (Local{}) {
+		t.Errorf("Dial(local) = %v, %v; want Local", c, err)
 	}
 }

@@ -204,13 +204,15 @@ func (a *authenticator) identity(file string, inAgent map[string]ssh.Signer) []s
 // decrypt asks for the passphrase of file (once per Dialer: the decrypted
 // key is cached) with the handshake timeout paused.
 func (a *authenticator) decrypt(file string, pemBytes []byte) (ssh.Signer, error) {
+	// The clock stops while waiting for the terminal, also while another
+	// connection's prompt holds it.
+	a.guard.pause()
+	defer a.guard.resume()
 	a.d.promptMu.Lock()
 	defer a.d.promptMu.Unlock()
 	if s, ok := a.d.cachedKey(file); ok {
 		return s, nil
 	}
-	a.guard.pause()
-	defer a.guard.resume()
 	for attempt := 0; attempt < 3; attempt++ {
 		pass, err := a.d.Prompter.Prompt(a.ctx, fmt.Sprintf("Enter passphrase for key '%s': ", file), false)
 		if err != nil {
@@ -252,11 +254,11 @@ func (a *authenticator) keyboardInteractive(name, instruction string, questions 
 		if a.d.Prompter == nil || a.hc.BatchMode {
 			return nil, fmt.Errorf("keyboard-interactive question %q has no answer: only password prompts can be answered without a terminal", q)
 		}
-		a.d.promptMu.Lock()
 		a.guard.pause()
+		a.d.promptMu.Lock()
 		ans, err := a.d.Prompter.Prompt(a.ctx, q, echos[i])
-		a.guard.resume()
 		a.d.promptMu.Unlock()
+		a.guard.resume()
 		if err != nil {
 			return nil, fmt.Errorf("keyboard-interactive: %w", err)
 		}

@@ -125,13 +125,26 @@ func targetArgs(t Target) (sshArgs, error) {
 // Failures to connect or authenticate wrap ErrUnreachable; invalid settings
 // are ordinary errors.
 func (d *Dialer) Dial(ctx context.Context, t Target) (Conn, error) {
-	switch t.Connection {
-	case "local":
-		return Local{}, nil
-	case "", "ssh":
-		return d.DialSSH(ctx, t)
+	local, err := isLocal(t.Connection)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("connection type %q is not supported (want ssh or local)", t.Connection)
+	if local {
+		return Local{}, nil
+	}
+	return d.DialSSH(ctx, t)
+}
+
+// isLocal maps ansible_connection to a transport. "smart" and paramiko mean
+// SSH to Ansible too; gplay has one SSH implementation for all of them.
+func isLocal(connection string) (bool, error) {
+	switch strings.TrimPrefix(connection, "ansible.builtin.") {
+	case "local":
+		return true, nil
+	case "", "ssh", "smart", "paramiko", "paramiko_ssh":
+		return false, nil
+	}
+	return false, fmt.Errorf("connection type %q is not supported (want ssh or local)", connection)
 }
 
 // DialSSH is Dial for SSH targets.
@@ -285,10 +298,10 @@ func (p *dialPlan) connect(ctx context.Context, hc *hostConfig, explicit map[str
 	guard := newHandshakeGuard(conn, p.timeout)
 	if p.d.Prompter != nil && !hc.BatchMode {
 		checker.ask = func(question string) (string, error) {
-			p.d.promptMu.Lock()
-			defer p.d.promptMu.Unlock()
 			guard.pause()
 			defer guard.resume()
+			p.d.promptMu.Lock()
+			defer p.d.promptMu.Unlock()
 			return p.d.Prompter.Prompt(ctx, question, true)
 		}
 	}

@@ -37,12 +37,12 @@ func NewPool(d *Dialer) *Pool { return &Pool{Dialer: d} }
 // unless they want the next Get to reconnect (meta: reset_connection). A
 // failed dial is not cached, so a later task retries.
 func (p *Pool) Get(ctx context.Context, t Target) (Conn, error) {
-	switch t.Connection {
-	case "local":
+	local, err := isLocal(t.Connection)
+	if err != nil {
+		return nil, err
+	}
+	if local {
 		return Local{}, nil
-	case "", "ssh":
-	default:
-		return nil, fmt.Errorf("connection type %q is not supported (want ssh or local)", t.Connection)
 	}
 	key := poolKey(t)
 	for {
