@@ -55,6 +55,11 @@ type Options struct {
 	Lookuper     Lookuper
 	// Now returns the time for now() and strftime; time.Now when nil.
 	Now func() time.Time
+	// Extensions enables Jinja2 extensions by name, as Ansible's
+	// jinja2_extensions setting does: "loopcontrols" ({% break %} and
+	// {% continue %}) and "do" ({% do expr %}). Both are off in Ansible's
+	// default configuration.
+	Extensions []string
 }
 
 // Env holds configuration and a cache of parsed templates. It is safe for
@@ -85,6 +90,15 @@ func NewEnv(opts Options) *Env {
 	e.tests = builtinTests()
 	e.globals = builtinGlobals()
 	return e
+}
+
+func (e *Env) hasExtension(name string) bool {
+	for _, x := range e.opts.Extensions {
+		if x == name || x == "jinja2.ext."+name {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *Env) hasFilter(name string) bool { _, ok := e.filters[name]; return ok }
@@ -158,6 +172,9 @@ type FileOptions struct {
 func (e *Env) Render(ctx context.Context, src string, vars Vars, fo FileOptions) (string, error) {
 	opts := lexOpts{trimBlocks: !fo.KeepBlockNewline, lstripBlocks: fo.LstripBlocks}
 	body, err := e.compile(src, opts)
+	if err == errUncompilable {
+		return src, nil
+	}
 	if err != nil {
 		return "", err
 	}
@@ -166,7 +183,7 @@ func (e *Env) Render(ctx context.Context, src string, vars Vars, fo FileOptions)
 	if err := s.exec(body, newFrame(nil), out); err != nil {
 		return "", cleanErr(err)
 	}
-	return keepNewlines(src, out.b.String()), nil
+	return keepNewlines(src, out.String()), nil
 }
 
 // keepNewlines re-adds trailing newlines Jinja dropped (do_template's
@@ -259,11 +276,14 @@ func (e *Env) templateString(ctx context.Context, src string, vars Vars) (any, e
 	}
 	opts := lexOpts{trimBlocks: true, rawVarStrings: strings.Contains(src, "\\") && strings.Contains(src, "{{")}
 	body, err := e.compile(src, opts)
+	if err == errUncompilable {
+		return src, nil
+	}
 	if err != nil {
 		return nil, err
 	}
 	s := &state{env: e, ctx: ctx, vars: vars, eval: true, lex: opts}
-	out := &output{}
+	out := &output{lazy: true}
 	if err := s.exec(body, newFrame(nil), out); err != nil {
 		return nil, cleanErr(err)
 	}

@@ -35,6 +35,7 @@ type corpusCase struct {
 	files  map[string]string
 	trim   bool
 	lstrip bool
+	ext    []string
 }
 
 type corpusFile struct {
@@ -90,6 +91,13 @@ func loadCorpus(t testing.TB) []corpusFile {
 			}
 			if v, ok := cd.Get("trim"); ok {
 				cc.trim = pyval.Truth(v)
+			}
+			if v, ok := cd.Get("ext"); ok {
+				if l, ok := v.(*pyval.List); ok {
+					for _, x := range l.Items {
+						cc.ext = append(cc.ext, pyStr(x))
+					}
+				}
 			}
 			if v, ok := cd.Get("lstrip"); ok {
 				cc.lstrip = pyval.Truth(v)
@@ -279,8 +287,8 @@ func TestCorpus(t *testing.T) {
 				continue
 			}
 			caseEnv := env
-			if len(c.files) > 0 {
-				caseEnv = NewEnv(Options{Loader: mapLoader(c.files)})
+			if len(c.files) > 0 || len(c.ext) > 0 {
+				caseEnv = NewEnv(Options{Loader: mapLoader(c.files), Extensions: c.ext})
 			}
 			got := runCase(caseEnv, c)
 			switch {

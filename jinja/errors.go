@@ -82,6 +82,10 @@ func at(err error, p Pos) error {
 	return &Error{Kind: ErrRuntime, Pos: p, Msg: err.Error()}
 }
 
+// errUncompilable is a template Jinja accepts but Python cannot compile;
+// Ansible then returns the template text as is.
+var errUncompilable = errors.New("uncompilable template")
+
 func itoa(i int) string { return strconv.Itoa(i) }
 
 func pyQuote(s string) string { return pyval.QuoteStr(s) }

@@ -24,6 +24,9 @@ type state struct {
 	eval  bool // output concat follows ansible_eval_concat (macros literal_eval their output)
 	depth int
 	lex   lexOpts
+	// resolved caches variables fetched from vars for this render: Jinja
+	// resolves a name once, so `l.append(x)` then `l` sees the same list.
+	resolved map[string]any
 }
 
 type frame struct {
@@ -51,14 +54,39 @@ type output struct {
 	b           strings.Builder
 	n           int
 	firstNative bool
+	// lazy keeps the first two chunks as values and converts them to text
+	// only when the third arrives or at the end, as ansible_eval_concat
+	// does (it peeks at two nodes first): a list mutated after it was
+	// output shows the mutation.
+	lazy    bool
+	pending []any
 }
 
-func (o *output) write(s string, native bool) {
+func (o *output) write(v any, native bool) {
 	if o.n == 0 {
 		o.firstNative = native
 	}
 	o.n++
-	o.b.WriteString(s)
+	if o.lazy && o.n <= 2 {
+		o.pending = append(o.pending, v)
+		if o.n == 2 {
+			o.flush()
+		}
+		return
+	}
+	o.b.WriteString(pyStr(v))
+}
+
+func (o *output) flush() {
+	for _, v := range o.pending {
+		o.b.WriteString(pyStr(v))
+	}
+	o.pending = nil
+}
+
+func (o *output) String() string {
+	o.flush()
+	return o.b.String()
 }
 
 func (s *state) lookupName(name string, f *frame) any {
@@ -66,7 +94,14 @@ func (s *state) lookupName(name string, f *frame) any {
 		return v
 	}
 	if s.vars != nil {
+		if v, ok := s.resolved[name]; ok {
+			return v
+		}
 		if v, ok := s.vars.Get(name); ok {
+			if s.resolved == nil {
+				s.resolved = map[string]any{}
+			}
+			s.resolved[name] = v
 			return v
 		}
 	}
@@ -115,7 +150,7 @@ func (s *state) execOne(st stmt, f *frame, out *output) error {
 		if fe, ok := n.X.(*filterExpr); ok && stringTypeFilters[fe.Name] {
 			native = true
 		}
-		out.write(pyStr(v), native)
+		out.write(v, native)
 	case *ifStmt:
 		c, err := s.evalExpr(n.Cond, f)
 		if err != nil {
@@ -142,7 +177,7 @@ func (s *state) execOne(st stmt, f *frame, out *output) error {
 		if err := s.exec(n.Body, f, sub); err != nil {
 			return err
 		}
-		var v any = sub.b.String()
+		var v any = sub.String()
 		for _, fl := range n.Filter {
 			var err error
 			v, err = s.applyFilter(fl, v, f)
@@ -179,7 +214,7 @@ func (s *state) execOne(st stmt, f *frame, out *output) error {
 		if err := s.exec(n.Body, f, sub); err != nil {
 			return err
 		}
-		var v any = sub.b.String()
+		var v any = sub.String()
 		for _, fl := range n.Filter {
 			var err error
 			v, err = s.applyFilter(fl, v, f)
@@ -319,7 +354,7 @@ func (s *state) runLoop(n *forStmt, iterV any, f *frame, out *output, depth int)
 			if err := s.runLoop(n, v, f, sub, depth+1); err != nil {
 				return "", err
 			}
-			return sub.b.String(), nil
+			return sub.String(), nil
 		}
 	}
 	for i, it := range items {
@@ -868,14 +903,14 @@ func (m *macro) invoke(s *state, args []any, kw *kwargs) (any, error) {
 	if _, ok := f.vars["caller"]; !ok && m.caller {
 		f.vars["caller"] = pyval.Undefined{Name: "caller", Hint: "No caller defined"}
 	}
-	out := &output{}
+	out := &output{lazy: s.eval}
 	if err := s.exec(m.body, f, out); err != nil {
 		return nil, err
 	}
 	if s.eval {
 		return evalConcat(out), nil
 	}
-	return out.b.String(), nil
+	return out.String(), nil
 }
 
 func collectNames(body []stmt, refs map[string]bool) {
@@ -1042,7 +1077,7 @@ type boundMethod struct {
 // evalConcat is ansible_eval_concat on rendered output: text that looks
 // like a list, dict or bool becomes that value.
 func evalConcat(o *output) any {
-	s := o.b.String()
+	s := o.String()
 	if o.n == 1 && o.firstNative {
 		return s
 	}

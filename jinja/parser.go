@@ -211,6 +211,9 @@ func (p *parser) parseStatement() (stmt, error) {
 	case "block":
 		return p.parseBlock()
 	case "do":
+		if !p.env.hasExtension("do") {
+			break
+		}
 		p.next()
 		e, err := p.parseTuple(false, true)
 		if err != nil {
@@ -218,9 +221,14 @@ func (p *parser) parseStatement() (stmt, error) {
 		}
 		return &doStmt{P: t.pos, X: e}, p.blockEnd()
 	case "break", "continue":
+		if !p.env.hasExtension("loopcontrols") {
+			break
+		}
 		p.next()
 		if p.inLoop == 0 {
-			return nil, p.errf(t, "Encountered unknown tag '"+t.val+"'.")
+			// Jinja parses it, then Python's compiler rejects the generated
+			// code and Ansible's do_template returns the text unrendered.
+			return nil, errUncompilable
 		}
 		if err := p.blockEnd(); err != nil {
 			return nil, err

@@ -14,6 +14,9 @@ name `n`, optional `vars`/`files` of its own and exactly one of:
      trim_blocks (default true) / lstrip_blocks (default false)
   e: a bare conditional, evaluated as `when:` is (Conditional)
 
+`ext` lists Jinja2 extensions to enable (loopcontrols, do), as Ansible's
+DEFAULT_JINJA2_EXTENSIONS setting would.
+
 For each corpus file it writes <name>.golden: one line per case,
 `name<TAB>result`, where result is `<type> <repr>` or `error <kind>: <msg>`.
 The Go test (jinja/corpus_test.go) renders the same cases and compares.
@@ -105,6 +108,8 @@ def run_case(loader, base_vars, base_files, case):
     files = dict(base_files)
     files.update(case.get('files') or {})
     templar = Templar(loader=loader, variables=vars_)
+    for ext in case.get('ext') or []:
+        templar.environment.add_extension('jinja2.ext.' + ext)
     with tempfile.TemporaryDirectory() as tmp:
         for name, body in files.items():
             path = os.path.join(tmp, name)
@@ -120,6 +125,8 @@ def run_case(loader, base_vars, base_files, case):
                                                trim_blocks=case.get('trim', True),
                                                lstrip_blocks=case.get('lstrip', False))
                 t2.available_variables = vars_
+                for ext in case.get('ext') or []:
+                    t2.environment.add_extension('jinja2.ext.' + ext)
                 return describe(t2.do_template(case['r'], preserve_trailing_newlines=True,
                                                escape_backslashes=False))
             if 'e' in case:
