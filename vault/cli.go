@@ -518,17 +518,22 @@ func EditFiles(ctx context.Context, args []string, o CLIOptions) error {
 
 // editLoop runs the editor on a temp copy of plain and saves the result
 // encrypted to f when it changed (always, for a new file).
-func (c *cli) editLoop(ctx context.Context, f string, plain []byte, s Secret, always bool) error {
-	real := f
+func (c *cli) editLoop(ctx context.Context, f string, plain []byte, s Secret, always bool) (err error) {
+	target := f
 	if r, err := filepath.EvalSymlinks(f); err == nil {
-		real = r
+		target = r
 	}
-	tmp, err := os.CreateTemp("", "gplay-vault-*"+pyExt(real))
+	tmp, err := os.CreateTemp("", "gplay-vault-*"+pyExt(target))
 	if err != nil {
 		return err
 	}
 	path := tmp.Name()
-	defer shredRemove(path)
+	defer func() {
+		// Plaintext left on disk must not go unnoticed.
+		if rerr := shredRemove(path); rerr != nil && err == nil {
+			err = fmt.Errorf("remove the plaintext temp file %s: %w", path, rerr)
+		}
+	}()
 	_, werr := tmp.Write(plain)
 	if cerr := tmp.Close(); werr == nil {
 		werr = cerr
@@ -550,7 +555,7 @@ func (c *cli) editLoop(ctx context.Context, f string, plain []byte, s Secret, al
 	if err != nil {
 		return withSource(err, f)
 	}
-	return c.write(real, vt)
+	return c.write(target, vt)
 }
 
 // pyExt is Python's os.path.splitext extension: none for dot files.
