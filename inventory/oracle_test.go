@@ -22,7 +22,6 @@ import (
 // testdata/inventory (the file vault-password there).
 var testDecrypter = vault.Keyring{{ID: "default", Password: []byte("gplay-test")}}
 
-
 // The differential cases live in testdata/inventory/<case>/: inventory
 // files, a case.txt naming the sources ("-i file", relative to the case)
 // and the commands to compare (--list, --graph [G] [--vars], --host H,
@@ -208,8 +207,13 @@ func runGplay(c invCase, cmd string) (string, error) {
 		}
 		warns = nil
 		hosts, err := inv.Select(args[1], limit)
+		// As the ad-hoc CLI (cli/adhoc.py): with --limit, no hosts is an
+		// error; without, a pattern error or no hosts prints an empty list.
+		if limit != nil && (err != nil || len(hosts) == 0) {
+			return "ERROR\n", nil
+		}
 		if err != nil {
-			return "", err
+			hosts = nil
 		}
 		var b strings.Builder
 		fmt.Fprintf(&b, "  hosts (%d):\n", len(hosts))
@@ -294,6 +298,13 @@ func TestAgainstAnsibleInventory(t *testing.T) {
 	var failed []string
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			slugs := map[string]string{}
+			for _, cmd := range c.cmds {
+				if prev, dup := slugs[slug(cmd)]; dup {
+					t.Fatalf("commands %q and %q share the output file %s", prev, cmd, slug(cmd))
+				}
+				slugs[slug(cmd)] = cmd
+			}
 			for _, cmd := range c.cmds {
 				total++
 				want, stored := readExpected(c, cmd)
