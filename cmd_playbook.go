@@ -1,8 +1,21 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"gplay/diag"
+	"gplay/engine"
+	"gplay/inventory"
+	"gplay/module"
+	"gplay/output"
+	"gplay/pyval"
 
 	"github.com/urfave/cli/v3"
 )
@@ -108,5 +121,333 @@ func runPlaybook(ctx context.Context, o *playbookOptions) error {
 	if len(o.Playbooks) == 0 {
 		return withCode(exitBadOptions, errors.New("the following arguments are required: playbook"))
 	}
-	return withCode(exitError, errors.New("running playbooks is not available yet in this build: the playbook engine lands with issue #4"))
+	cfg := loadAnsibleCfg()
+	applyConfig(o, cfg)
+	for _, p := range o.Playbooks {
+		if st, err := os.Stat(p); err != nil || st.IsDir() {
+			return withCode(exitError, fmt.Errorf("the playbook: %s could not be found", p))
+		}
+	}
+	var warnings diag.List
+	inv, err := inventory.Load(o.Inventories, inventory.Options{Warnings: &warnings})
+	if err != nil {
+		return withCode(exitError, err)
+	}
+	stdout, stderr := os.Stdout, os.Stderr
+	var rep engine.Reporter
+	text := output.NewText(stdout, stderr, output.TextOptions{Verbosity: o.Verbosity, Color: colorWanted(o), Diff: o.Diff})
+	switch o.Output {
+	case "json":
+		rep = output.NewJSON(stdout)
+	case "text", "":
+		rep = text
+	default:
+		return withCode(exitBadOptions, fmt.Errorf("unknown --output format %q (text or json)", o.Output))
+	}
+	for _, w := range warnings {
+		rep.Report(engine.Warning{Msg: w.Msg, Pos: w.Pos})
+	}
+	opts := engine.Options{
+		Playbooks:      o.Playbooks,
+		Inventory:      &invAdapter{inv: inv, warnings: &warnings},
+		Registry:       module.Default,
+		Reporter:       rep,
+		ExtraVars:      o.ExtraVars,
+		Limit:          o.Limit,
+		Tags:           o.Tags,
+		SkipTags:       o.SkipTags,
+		Check:          o.Check,
+		Diff:           o.Diff,
+		Forks:          o.Forks,
+		Verbosity:      o.Verbosity,
+		Connection:     o.Connection,
+		RemoteUser:     o.User,
+		Timeout:        o.Timeout,
+		Become:         o.Become,
+		BecomeMethod:   o.BecomeMethod,
+		BecomeUser:     o.BecomeUser,
+		ForceHandlers:  o.ForceHandlers,
+		StartAtTask:    o.StartAtTask,
+		RolesPath:      rolesPath(cfg),
+		InventoryPaths: o.Inventories,
+	}
+	if o.SyntaxCheck || o.ListHosts || o.ListTasks || o.ListTags {
+		books, err := engine.Load(ctx, opts)
+		if err != nil {
+			return playbookError(err)
+		}
+		if o.SyntaxCheck && !o.ListHosts && !o.ListTasks && !o.ListTags {
+			for _, p := range o.Playbooks {
+				fmt.Fprintf(stdout, "\nplaybook: %s\n", p)
+			}
+			return nil
+		}
+		return output.List(stdout, books, o.Playbooks, opts, output.ListOptions{Hosts: o.ListHosts, Tasks: o.ListTasks, Tags: o.ListTags})
+	}
+	err = engine.Run(ctx, opts)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, engine.ErrHostsUnreachable):
+		return withCode(exitUnreachable, nil)
+	case errors.Is(err, engine.ErrHostsFailed):
+		return withCode(exitHostFailed, nil)
+	case ctx.Err() != nil:
+		fmt.Fprintln(stderr, "ERROR! User interrupted execution")
+		return withCode(exitInterrupted, nil)
+	}
+	return playbookError(err)
 }
+
+// playbookError prints a load or run error as ansible-playbook does and
+// picks its exit code: 4 for playbook parse errors, 1 otherwise.
+func playbookError(err error) error {
+	fmt.Fprintf(os.Stderr, "ERROR! %s\n", strings.TrimRight(output.FormatError(err), "\n"))
+	var de *diag.Error
+	if errors.As(err, &de) {
+		return withCode(exitUnreachable, nil)
+	}
+	return withCode(exitError, nil)
+}
+
+func colorWanted(o *playbookOptions) bool {
+	if o.ForceColor {
+		return true
+	}
+	if o.NoCol {
+		return false
+	}
+	return output.ColorWanted(os.Stdout)
+}
+
+// ansibleCfg is the parsed ansible.cfg: section → key → value.
+type ansibleCfg map[string]map[string]string
+
+func (c ansibleCfg) get(section, key string) (string, bool) {
+	v, ok := c[section][key]
+	return v, ok
+}
+
+// loadAnsibleCfg reads the first of $ANSIBLE_CONFIG, ./ansible.cfg,
+// ~/.ansible.cfg and /etc/ansible/ansible.cfg, as Ansible does.
+func loadAnsibleCfg() ansibleCfg {
+	var cands []string
+	if p := os.Getenv("ANSIBLE_CONFIG"); p != "" {
+		cands = append(cands, p)
+	}
+	cands = append(cands, "ansible.cfg")
+	if home, err := os.UserHomeDir(); err == nil {
+		cands = append(cands, filepath.Join(home, ".ansible.cfg"))
+	}
+	cands = append(cands, "/etc/ansible/ansible.cfg")
+	for _, p := range cands {
+		f, err := os.Open(p)
+		if err != nil {
+			continue
+		}
+		defer f.Close()
+		cfg := ansibleCfg{}
+		section := ""
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			line := strings.TrimSpace(sc.Text())
+			if line == "" || line[0] == '#' || line[0] == ';' {
+				continue
+			}
+			if line[0] == '[' && strings.HasSuffix(line, "]") {
+				section = strings.TrimSpace(line[1 : len(line)-1])
+				continue
+			}
+			k, v, ok := strings.Cut(line, "=")
+			if !ok {
+				continue
+			}
+			if cfg[section] == nil {
+				cfg[section] = map[string]string{}
+			}
+			cfg[section][strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+		return cfg
+	}
+	return ansibleCfg{}
+}
+
+// setting returns an ANSIBLE_* environment value, else the ansible.cfg
+// value: the order Ansible's config manager uses below the command line.
+func setting(cfg ansibleCfg, env, section, key string) (string, bool) {
+	if v, ok := os.LookupEnv(env); ok {
+		return v, true
+	}
+	return cfg.get(section, key)
+}
+
+func cfgBool(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "1", "true", "yes", "on", "y", "t":
+		return true
+	}
+	return false
+}
+
+// applyConfig fills options left at their defaults from ANSIBLE_* and
+// ansible.cfg; explicit flags win.
+func applyConfig(o *playbookOptions, cfg ansibleCfg) {
+	if len(o.Inventories) == 0 {
+		if v, ok := setting(cfg, "ANSIBLE_INVENTORY", "defaults", "inventory"); ok {
+			for _, p := range strings.Split(v, ",") {
+				if p = strings.TrimSpace(p); p != "" {
+					o.Inventories = append(o.Inventories, p)
+				}
+			}
+		} else {
+			o.Inventories = []string{"/etc/ansible/hosts"}
+		}
+	}
+	if o.Forks == 5 {
+		if v, ok := setting(cfg, "ANSIBLE_FORKS", "defaults", "forks"); ok {
+			if n, err := strconv.Atoi(v); err == nil && n > 0 {
+				o.Forks = n
+			}
+		}
+	}
+	if o.User == "" {
+		if v, ok := setting(cfg, "ANSIBLE_REMOTE_USER", "defaults", "remote_user"); ok {
+			o.User = v
+		}
+	}
+	if o.PrivateKey == "" {
+		if v, ok := setting(cfg, "ANSIBLE_PRIVATE_KEY_FILE", "defaults", "private_key_file"); ok {
+			o.PrivateKey = v
+		}
+	}
+	if o.Timeout == 10 {
+		if v, ok := setting(cfg, "ANSIBLE_TIMEOUT", "defaults", "timeout"); ok {
+			if n, err := strconv.Atoi(v); err == nil && n > 0 {
+				o.Timeout = n
+			}
+		}
+	}
+	if !o.Become {
+		if v, ok := setting(cfg, "ANSIBLE_BECOME", "privilege_escalation", "become"); ok {
+			o.Become = cfgBool(v)
+		}
+	}
+	if o.BecomeUser == "root" {
+		if v, ok := setting(cfg, "ANSIBLE_BECOME_USER", "privilege_escalation", "become_user"); ok {
+			o.BecomeUser = v
+		}
+	}
+	if o.BecomeMethod == "sudo" {
+		if v, ok := setting(cfg, "ANSIBLE_BECOME_METHOD", "privilege_escalation", "become_method"); ok {
+			o.BecomeMethod = v
+		}
+	}
+	if !o.ForceHandlers {
+		if v, ok := setting(cfg, "ANSIBLE_FORCE_HANDLERS", "defaults", "force_handlers"); ok {
+			o.ForceHandlers = cfgBool(v)
+		}
+	}
+	if !o.ForceColor {
+		if v, ok := os.LookupEnv("ANSIBLE_FORCE_COLOR"); ok && cfgBool(v) {
+			o.ForceColor = true
+		}
+	}
+	if !o.NoCol {
+		if v, ok := setting(cfg, "ANSIBLE_NOCOLOR", "defaults", "nocolor"); ok && cfgBool(v) {
+			o.NoCol = true
+		}
+		if os.Getenv("NO_COLOR") != "" {
+			o.NoCol = true
+		}
+	}
+}
+
+// rolesPath is ANSIBLE_ROLES_PATH or [defaults] roles_path, then
+// Ansible's default directories.
+func rolesPath(cfg ansibleCfg) []string {
+	var out []string
+	if v, ok := setting(cfg, "ANSIBLE_ROLES_PATH", "defaults", "roles_path"); ok {
+		out = append(out, filepath.SplitList(v)...)
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		out = append(out, filepath.Join(home, ".ansible", "roles"))
+	}
+	return append(out, "/usr/share/ansible/roles", "/etc/ansible/roles")
+}
+
+// invAdapter gives the engine the inventory package's inventory.
+type invAdapter struct {
+	inv      *inventory.Inventory
+	warnings *diag.List
+}
+
+func (a *invAdapter) Select(pattern string) ([]string, []string) {
+	*a.warnings = (*a.warnings)[:0]
+	hosts, err := a.inv.Select(pattern, nil)
+	var warns []string
+	for _, w := range *a.warnings {
+		warns = append(warns, w.Msg)
+	}
+	*a.warnings = (*a.warnings)[:0]
+	if err != nil {
+		warns = append(warns, err.Error())
+	}
+	names := make([]string, len(hosts))
+	for i, h := range hosts {
+		names[i] = h.Name
+	}
+	return names, warns
+}
+
+func (a *invAdapter) Vars(host string) *pyval.Dict {
+	h := a.inv.Host(host)
+	if h == nil {
+		return pyval.NewDict(0)
+	}
+	v, err := a.inv.HostVars(h)
+	if err != nil || v == nil {
+		return pyval.NewDict(0)
+	}
+	return v
+}
+
+func (a *invAdapter) GroupNames(host string) []string {
+	h := a.inv.Host(host)
+	if h == nil {
+		return nil
+	}
+	return h.GroupNames()
+}
+
+func (a *invAdapter) Groups() *pyval.Dict {
+	d := pyval.NewDict(len(a.inv.Groups()))
+	for _, g := range a.inv.Groups() {
+		var hs []any
+		for _, h := range g.AllHosts() {
+			hs = append(hs, h.Name)
+		}
+		d.Set(g.Name, pyval.NewList(hs...))
+	}
+	return d
+}
+
+func (a *invAdapter) AddHost(name string, groups []string, vars *pyval.Dict) {
+	for _, g := range groups {
+		if a.inv.Group(g) == nil {
+			a.inv.AddGroup(g)
+			a.inv.AddChild("all", g)
+		}
+	}
+	var h *inventory.Host
+	if len(groups) == 0 {
+		h, _ = a.inv.AddHost(name, "", 0)
+	}
+	for _, g := range groups {
+		h, _ = a.inv.AddHost(name, g, 0)
+	}
+	if h != nil && vars != nil {
+		vars.Range(func(k, v any) bool { h.Vars.Set(k, v); return true })
+	}
+}
+
+func (a *invAdapter) AddPlaybookDir(dir string) { a.inv.AddPlaybookDir(dir) }

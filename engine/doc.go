@@ -1,0 +1,22 @@
+// Package engine runs playbooks: it loads them (through play), resolves
+// variables with Ansible's precedence, templates with jinja, runs plays
+// batch by batch with the linear or free strategy, and reports through a
+// Reporter. It never prints.
+//
+// Data flow: main builds Options (inventory, module registry, connector,
+// reporter, flags) and calls Run. For every play the engine selects hosts,
+// gathers facts, runs pre_tasks, roles, tasks and post_tasks with handler
+// flushes between them, and returns the recap (Stats). Each task is
+// evaluated per host: when, loop, templated args, then either an
+// engine-side action (debug, set_fact, assert, fail, meta, include_*,
+// include_vars, add_host, group_by, pause: one file each, action_*.go) or
+// a module call through the host's Conn. The engine knows no module: it
+// looks actions up in the registry, and controller-side arguments (a
+// template to render, a file to ship) are found from the module's Spec.
+//
+// The engine talks to hosts only through Conn (conn.go), which it defines;
+// the local connection (LocalConnector) runs modules in-process through
+// agent.Dispatch, so the engine is testable without SSH.
+//
+// engine must not import modules, output or main.
+package engine
