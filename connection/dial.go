@@ -168,6 +168,8 @@ func (d *Dialer) DialSSH(ctx context.Context, t Target) (*SSHConn, error) {
 	if err != nil {
 		return nil, err
 	}
+	d.logf("ssh %s: %s@%s port %d, proxyjump %q, proxycommand %q, host key checking %s, known hosts %v",
+		host, hc.User, hc.HostName, hc.Port, hc.ProxyJump, hc.ProxyCommand, hc.StrictHostKeyChecking, hc.UserKnownHostsFiles)
 	timeout := t.Timeout
 	if timeout <= 0 {
 		timeout = hc.ConnectTimeout
@@ -315,8 +317,14 @@ func (p *dialPlan) connect(ctx context.Context, hc *hostConfig, explicit map[str
 		BannerCallback:    func(string) error { return nil },
 	}
 	stop := context.AfterFunc(ctx, func() { guard.abort() })
+	p.d.logf("ssh %s: authenticating as %s with %d methods", addr, hc.User, len(cfg.Auth))
 	sc, chans, reqs, err := ssh.NewClientConn(conn, addr, cfg)
-	stop()
+	if !stop() && err == nil {
+		// Cancelled just as the handshake finished: the abort may have
+		// closed the connection under the new client.
+		_ = sc.Close()
+		err = context.Cause(ctx)
+	}
 	timedOut := guard.finish()
 	if err != nil {
 		// The handshake error says more than the close.

@@ -54,6 +54,9 @@ func (p *Pool) Get(ctx context.Context, t Target) (Conn, error) {
 		if p.conns == nil {
 			p.conns = map[string]*poolEntry{}
 		}
+		if p.Dialer == nil {
+			p.Dialer = &Dialer{}
+		}
 		e, ok := p.conns[key]
 		if !ok {
 			e = &poolEntry{ready: make(chan struct{})}
@@ -86,11 +89,9 @@ func (p *Pool) Get(ctx context.Context, t Target) (Conn, error) {
 
 func (p *Pool) dial(ctx context.Context, key string, e *poolEntry, t Target) {
 	defer close(e.ready)
+	p.mu.Lock()
 	d := p.Dialer
-	if d == nil {
-		d = &Dialer{}
-		p.Dialer = d
-	}
+	p.mu.Unlock()
 	c, err := d.DialSSH(ctx, t)
 	if err != nil {
 		e.err = err

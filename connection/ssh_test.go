@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -209,7 +210,25 @@ func TestAuthentication(t *testing.T) {
 			if tt.prompter != nil {
 				d.Prompter = tt.prompter
 			}
+			var logMu sync.Mutex
+			var logs strings.Builder
+			d.Logf = func(format string, args ...any) {
+				logMu.Lock()
+				defer logMu.Unlock()
+				fmt.Fprintf(&logs, format+"\n", args...)
+			}
 			tt.edit(&tg, d)
+			defer func() {
+				// Secrets never reach the debug log.
+				for _, secret := range []string{e.srv.Password, pwOnly.srv.Password, "s3cret passphrase", "wrong-Pa55word"} {
+					if strings.Contains(logs.String(), secret) {
+						t.Errorf("debug log contains a secret: %s", logs.String())
+					}
+				}
+				if logs.Len() == 0 {
+					t.Errorf("no debug log")
+				}
+			}()
 			c, err := d.DialSSH(testCtx(t), tg)
 			if tt.wantErr != nil {
 				if err == nil {
