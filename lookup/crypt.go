@@ -9,9 +9,10 @@ import (
 	"strconv"
 )
 
-// The password lookup's encrypt= hashes, as Ansible 2.14 computes them
-// without passlib (Debian's python3 has none): crypt(3) with "$<id>$salt",
-// so the SHA schemes use their default 5000 rounds.
+// The password lookup's encrypt= hashes, as Ansible 2.14 computes them with
+// passlib (Debian's ansible-core comes with python3-passlib): the SHA
+// schemes with Ansible's implicit rounds (656000 for sha512_crypt, 535000
+// for sha256_crypt), written into the hash as passlib does.
 
 const itoa64 = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
@@ -19,42 +20,43 @@ type cryptAlgo struct {
 	id       string
 	saltSize int
 	exact    bool
+	rounds   int
 }
 
 // cryptAlgos is BaseHash.algorithms (utils/encrypt.py).
 var cryptAlgos = map[string]cryptAlgo{
 	"md5_crypt":    {id: "1", saltSize: 8},
 	"bcrypt":       {id: "2b", saltSize: 22, exact: true},
-	"sha256_crypt": {id: "5", saltSize: 16},
-	"sha512_crypt": {id: "6", saltSize: 16},
+	"sha256_crypt": {id: "5", saltSize: 16, rounds: 535000},
+	"sha512_crypt": {id: "6", saltSize: 16, rounds: 656000},
 }
 
 var badSaltRE = regexp.MustCompile(`[^./0-9A-Za-z]`)
 
-// doEncrypt is utils.encrypt.do_encrypt through CryptHash.
+// doEncrypt is utils.encrypt.do_encrypt through PasslibHash. Of passlib's
+// many schemes gplay has the three crypt(3) ones people use for
+// /etc/shadow; bcrypt and the rest are refused.
 func doEncrypt(secret, algo, salt, ident string) (string, error) {
 	a, ok := cryptAlgos[algo]
-	if !ok {
-		return "", errf("crypt.crypt does not support '%s' algorithm", algo)
+	if !ok || algo == "bcrypt" {
+		return "", errf("passlib does not support '%s' algorithm", algo)
+	}
+	hashErr := func(msg string) error {
+		return errf("Could not hash the secret.. %s", msg)
 	}
 	if badSaltRE.MatchString(salt) {
-		return "", errf("invalid characters in salt")
+		return "", hashErr("invalid characters in " + algo + " salt")
 	}
-	if (a.exact && len(salt) != a.saltSize) || (!a.exact && len(salt) > a.saltSize) {
-		return "", errf("invalid salt size")
+	if len(salt) > a.saltSize {
+		return "", hashErr("salt too large (" + algo + " requires <= " + strconv.Itoa(a.saltSize) + " chars)")
 	}
-	if ident == "" {
-		ident = a.id
+	switch algo {
+	case "sha512_crypt":
+		return shaCrypt(sha512.New, "6", secret, salt, a.rounds), nil
+	case "sha256_crypt":
+		return shaCrypt(sha256.New, "5", secret, salt, a.rounds), nil
 	}
-	switch ident {
-	case "6":
-		return shaCrypt(sha512.New, "6", secret, salt, 5000, false), nil
-	case "5":
-		return shaCrypt(sha256.New, "5", secret, salt, 5000, false), nil
-	case "1":
-		return md5Crypt(secret, salt), nil
-	}
-	return "", errf("crypt.crypt does not support '%s' algorithm in gplay", algo)
+	return md5Crypt(secret, salt), nil
 }
 
 func b64From24(out []byte, b2, b1, b0 byte, n int) []byte {
@@ -67,7 +69,9 @@ func b64From24(out []byte, b2, b1, b0 byte, n int) []byte {
 }
 
 // shaCrypt is Ulrich Drepper's SHA-crypt ($5$ and $6$).
-func shaCrypt(newHash func() hash.Hash, id, pw, salt string, rounds int, explicitRounds bool) string {
+// The rounds are written into the hash unless they are the scheme's
+// implicit 5000.
+func shaCrypt(newHash func() hash.Hash, id, pw, salt string, rounds int) string {
 	if len(salt) > 16 {
 		salt = salt[:16]
 	}
@@ -141,7 +145,7 @@ func shaCrypt(newHash func() hash.Hash, id, pw, salt string, rounds int, explici
 	}
 
 	out := []byte("$" + id + "$")
-	if explicitRounds {
+	if rounds != 5000 {
 		out = append(out, "rounds="+strconv.Itoa(rounds)+"$"...)
 	}
 	out = append(out, salt...)

@@ -51,13 +51,18 @@ type Error struct {
 
 func (e *Error) Error() string {
 	if e.Kind == KindOther {
-		class := e.Class
-		if class == "" {
-			class = "ansible.errors.AnsibleError"
-		}
-		return fmt.Sprintf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a <class '%s'>, original message: %s", e.Plugin, class, e.Msg)
+		// AnsibleError(msg, orig_exc=e) appends ". <e>" to msg
+		return fmt.Sprintf("%s. %s", e.unhandled(), e.Msg)
 	}
 	return e.Msg
+}
+
+func (e *Error) unhandled() string {
+	class := e.Class
+	if class == "" {
+		class = "ansible.errors.AnsibleError"
+	}
+	return fmt.Sprintf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a <class '%s'>, original message: %s", e.Plugin, class, e.Msg)
 }
 
 func (e *Error) Unwrap() error { return e.Err }
@@ -70,7 +75,7 @@ func (e *Error) Undefined() bool { return e.Kind == KindUndefined }
 
 func (e *Error) ignoredMsg() string {
 	if e.Kind == KindOther {
-		return e.Error()
+		return e.unhandled()
 	}
 	return "Lookup failed but the error is being ignored: " + e.Msg
 }

@@ -168,7 +168,7 @@ func subelementsLookup(ctx context.Context, c *Call) ([]any, error) {
 	if len(terms) == 3 {
 		f, ok := terms[2].(*pyval.Dict)
 		if !ok {
-			return nil, termsErr("the optional third item must be a dict with flags ('skip_missing',)")
+			return nil, termsErr("the optional third item must be a dict with flags skip_missing")
 		}
 		flags = f
 	}
@@ -251,7 +251,7 @@ func sequenceLookup(ctx context.Context, c *Call) ([]any, error) {
 	for _, t := range c.Terms {
 		term, ok := str(t)
 		if !ok {
-			return nil, errf("unknown error parsing with_sequence arguments: %s. Error was: expected string or bytes-like object", pyval.Repr(t))
+			return nil, errf("unknown error parsing with_sequence arguments: %s. Error was: expected string or bytes-like object, got '%s'", pyval.Repr(t), pyval.TypeName(t))
 		}
 		sq := sequence{start: 1, stride: 1, format: "%d"}
 		if !sq.parseShortcut(term) {

@@ -35,7 +35,7 @@ func resolveOptions(plugin string, spec []option, kw *pyval.Dict) (options, erro
 			}
 			v, ok = kw.Get(a)
 		}
-		origin := "direct"
+		origin := "Direct"
 		if !ok {
 			v, origin = o.def, "default"
 		}

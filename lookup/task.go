@@ -50,10 +50,10 @@ type Template struct {
 	SearchPath []string // directories for include/import, in order
 	// Vars are the task's variables overlaid with Ansible's template_*
 	// variables and the lookup's template_vars.
-	Vars                                Vars
-	VariableStart, VariableEnd          string
-	CommentStart, CommentEnd            string
-	ConvertData                         bool
+	Vars                       Vars
+	VariableStart, VariableEnd string
+	CommentStart, CommentEnd   string
+	ConvertData                bool
 }
 
 // TaskContext is what lookups need to know about the task they run for.
