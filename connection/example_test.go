@@ -23,10 +23,10 @@ func ExamplePool() {
 	ctx := context.Background()
 	conn, err := pool.Get(ctx, connection.Target{
 		Name:       "web1",
-		Host:       "10.0.0.5",                       // ansible_host
-		User:       "deploy",                         // ansible_user
+		Host:       "10.0.0.5",                        // ansible_host
+		User:       "deploy",                          // ansible_user
 		CommonArgs: "-o ProxyJump=admin@bastion:2222", // ansible_ssh_common_args
-		Timeout:    10 * time.Second,                 // -T
+		Timeout:    10 * time.Second,                  // -T
 	})
 	if errors.Is(err, connection.ErrUnreachable) {
 		fmt.Println("UNREACHABLE!", err)
