@@ -65,7 +65,8 @@ func (a Args) Invocation() *pyval.Dict {
 // []any, any, *pyval.Dict, *pyval.List, map[string]string, map[string]any,
 // pointers to these (nil when the param is None), structs and slices of
 // structs for nested options. A None value leaves the field at its zero
-// value. Decode fails on a value that does not fit its field: a spec and
+// value. Untagged embedded structs are filled from the same params.
+// Decode fails on a value that does not fit its field: a spec and
 // struct that disagree, which the registry test catches.
 func (a Args) Decode(out any) error {
 	rv := reflect.ValueOf(out)
@@ -80,6 +81,13 @@ func decodeStruct(d *pyval.Dict, sv reflect.Value) error {
 	for i := 0; i < st.NumField(); i++ {
 		f := st.Field(i)
 		name, ok := f.Tag.Lookup("arg")
+		if !ok && f.Anonymous && f.Type.Kind() == reflect.Struct {
+			// an embedded struct shares the params (fileArgs in file, copy...)
+			if err := decodeStruct(d, sv.Field(i)); err != nil {
+				return err
+			}
+			continue
+		}
 		if !ok || name == "-" {
 			continue
 		}

@@ -34,13 +34,16 @@ type Result struct {
 }
 
 // Diff is one before/after pair. Before and After are either strings
-// (file contents, rendered as a unified diff) or maps/dicts of state
-// (rendered as JSON, as Ansible does for file attributes).
+// (file contents, rendered as a unified diff) or maps of state (rendered
+// as JSON, as Ansible does for file attributes); nil when not part of this
+// diff. Prepared is a ready-made text shown as is (Ansible's "prepared"
+// key: apt's list of package changes) and then Before/After are nil.
 type Diff struct {
-	Before       any    `json:"before"`
-	After        any    `json:"after"`
+	Before       any    `json:"before,omitempty"`
+	After        any    `json:"after,omitempty"`
 	BeforeHeader string `json:"before_header,omitempty"`
 	AfterHeader  string `json:"after_header,omitempty"`
+	Prepared     string `json:"prepared,omitempty"`
 }
 
 // Fail marks the result failed with err's text as msg (unless err is nil).

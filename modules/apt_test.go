@@ -1,0 +1,114 @@
+package modules
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+
+	"gplay/module"
+	"gplay/module/moduletest"
+	"gplay/pyval"
+)
+
+// requireApt skips unless this is a Debian-like host with apt, dpkg and
+// package lists, and the test runs as root (apt-get --simulate needs the
+// lock).
+func requireApt(t *testing.T) {
+	t.Helper()
+	moduletest.RequireRoot(t)
+	for _, c := range []string{"apt-get", "apt-cache", "dpkg-query"} {
+		if _, err := exec.LookPath(c); err != nil {
+			moduletest.RequireDestructive(t) // skips loudly with the reason
+		}
+	}
+	if out, _ := exec.Command("apt-cache", "policy", "hello").Output(); !strings.Contains(string(out), "Candidate:") {
+		t.Skip("SKIPPED: apt has no package lists here (run apt-get update)")
+	}
+}
+
+func dpkgInstalled(name string) bool {
+	out, err := exec.Command("dpkg-query", "-W", "-f=${db:Status-Status}", name).Output()
+	return err == nil && string(out) == "installed"
+}
+
+// TestAptCheckMode runs apt in check mode only (dpkg-query, apt-cache and
+// apt-get --simulate): it changes nothing and runs on any Debian host.
+func TestAptCheckMode(t *testing.T) {
+	requireApt(t)
+	if dpkgInstalled("hello") || !dpkgInstalled("file") {
+		t.Skip("SKIPPED: the package hello is installed here; the check-mode cases expect hello absent and file installed")
+	}
+	tests := []struct {
+		name    string
+		args    *pyval.Dict
+		changed bool
+		err     string
+		diff    string
+	}{
+		{"installed package", moduletest.Args("name", "dpkg"), false, "", ""},
+		{"installed package, list and version glob", moduletest.Args("name", []string{"dpkg=1.*", "apt"}), false, "", ""},
+		{"missing package would be installed", moduletest.Args("name", "hello"), true, "", "NEW packages will be installed:\n  hello"},
+		{"absent package stays absent", moduletest.Args("name", "hello", "state", "absent"), false, "", ""},
+		{"installed package would be removed", moduletest.Args("name", "file", "state", "absent"), true, "", "REMOVED"},
+		{"unknown package", moduletest.Args("name", "gplay-no-such-package"), false, "No package matching 'gplay-no-such-package' is available", ""},
+		{"bad spec", moduletest.Args("name", "a=1=2"), false, "invalid package spec: a=1=2", ""},
+		// upgrade defaults to "no", so required_one_of always holds, as in Ansible
+		{"nothing to do", moduletest.Args("state", "present"), false, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := moduletest.RunModule(t, aptModule{}, tt.args, true)
+			if tt.err != "" {
+				if err == nil || err.Error() != tt.err {
+					t.Fatalf("error = %v, want %s", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("error = %v (%s)", err, pyval.Repr(res.ToDict()))
+			}
+			if res.Changed != tt.changed {
+				t.Errorf("changed = %v, want %v (%s)", res.Changed, tt.changed, pyval.Repr(res.ToDict()))
+			}
+			if tt.diff != "" && (len(res.Diff) != 1 || !strings.Contains(res.Diff[0].Prepared, tt.diff)) {
+				t.Errorf("diff = %+v, want one containing %q", res.Diff, tt.diff)
+			}
+			if d := res.ToDict(); !d.Has("cache_updated") || !d.Has("cache_update_time") {
+				t.Errorf("result lacks cache_updated/cache_update_time: %s", pyval.Repr(d))
+			}
+		})
+	}
+	if dpkgInstalled("hello") {
+		t.Fatalf("check mode installed hello")
+	}
+}
+
+// TestAptInstallRemove installs and removes a real package; it changes the
+// machine, so it runs only with GPLAY_DESTRUCTIVE=1 (testbed hosts).
+func TestAptInstallRemove(t *testing.T) {
+	requireApt(t)
+	moduletest.RequireDestructive(t)
+	root := func(string) string { return "/nonexistent-snapshot" }
+	moduletest.Run(t, aptModule{}, moduletest.Case{
+		Name:        "install hello",
+		Args:        func(string) *pyval.Dict { return moduletest.Args("name", "hello", "install_recommends", false) },
+		Snapshot:    root,
+		WantChanged: !dpkgInstalled("hello"),
+		Verify: func(t *testing.T, _ string, res module.Result) {
+			if !dpkgInstalled("hello") {
+				t.Errorf("hello not installed")
+			}
+		},
+	})
+	moduletest.Run(t, aptModule{}, moduletest.Case{
+		Name:        "purge hello",
+		Args:        func(string) *pyval.Dict { return moduletest.Args("name", "hello", "state", "absent", "purge", true) },
+		Snapshot:    root,
+		WantChanged: true,
+		Verify: func(t *testing.T, _ string, res module.Result) {
+			if dpkgInstalled("hello") {
+				t.Errorf("hello still installed")
+			}
+		},
+	})
+}
