@@ -41,10 +41,14 @@ func shaCrypt(password, salt string, rounds int, is512 bool) string {
 	if len(salt) > 16 {
 		salt = salt[:16]
 	}
-	customRounds := rounds != 0
 	if rounds == 0 {
-		rounds = 5000
+		// passlib's defaults, which Ansible uses when passlib is installed
+		rounds = 535000
+		if is512 {
+			rounds = 656000
+		}
 	}
+	customRounds := rounds != 5000
 	rounds = min(max(rounds, 1000), 999999999)
 	pw, sl := []byte(password), []byte(salt)
 
@@ -128,7 +132,7 @@ func shaCrypt(password, salt string, rounds int, is512 bool) string {
 		for i := 0; i+2 < 30; i += 3 {
 			emit(uint32(c[order[i]])<<16|uint32(c[order[i+1]])<<8|uint32(c[order[i+2]]), 4)
 		}
-		emit(uint32(c[order[31]])<<8|uint32(c[order[30]]), 3)
+		emit(uint32(c[31])<<8|uint32(c[30]), 3)
 	}
 	out := prefix
 	if customRounds {

@@ -98,7 +98,7 @@ func builtinFilters() map[string]filterFunc {
 		"map":            fMap,
 		"max":            fMinMax(false),
 		"min":            fMinMax(true),
-		"pprint":         func(s *state, v any, a []any, k *kwargs) (any, error) { return pyRepr(v), nil },
+		"pprint":         func(s *state, v any, a []any, k *kwargs) (any, error) { return sortedRepr(v), nil },
 		"reject":         fSelect(false, false),
 		"rejectattr":     fSelect(false, true),
 		"replace":        fReplace,
@@ -1074,6 +1074,8 @@ func fUrlencode(s *state, v any, args []any, kw *kwargs) (any, error) {
 			if vs, err = enc(x, ""); err != nil {
 				return false
 			}
+			ks = strings.ReplaceAll(ks, "%20", "+")
+			vs = strings.ReplaceAll(vs, "%20", "+")
 			parts = append(parts, ks+"="+vs)
 			return true
 		})
@@ -1280,4 +1282,29 @@ func fGroupby(s *state, v any, args []any, kw *kwargs) (any, error) {
 		out = append(out, pyval.Tuple{k, pyval.NewList(it)})
 	}
 	return pyval.NewList(out...), nil
+}
+
+// sortedRepr is pprint.pformat for values that fit on one line: repr with
+// dict keys sorted.
+func sortedRepr(v any) string {
+	switch t := v.(type) {
+	case *pyval.Dict:
+		keys, err := pyval.SortedKeys(t)
+		if err != nil {
+			keys = t.Keys()
+		}
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			x, _ := t.Get(k)
+			parts[i] = sortedRepr(k) + ": " + sortedRepr(x)
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	case *pyval.List:
+		parts := make([]string, len(t.Items))
+		for i, x := range t.Items {
+			parts[i] = sortedRepr(x)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	}
+	return pyRepr(v)
 }

@@ -82,7 +82,6 @@ func ansibleFilters() map[string]filterFunc {
 		"unique":                       fUnique,
 		"urldecode":                    fURLDecode,
 		"urlsplit":                     fURLSplit,
-		"version_compare":              fVersionCompare,
 		"zip":                          fZip,
 		"zip_longest":                  fZipLongest,
 	}
@@ -397,7 +396,7 @@ func fDict2items(s *state, v any, args []any, kw *kwargs) (any, error) {
 	}
 	d, ok := asDict(v)
 	if !ok {
-		return nil, rtErr("dict2items requires a dictionary, got %s instead.", pyval.TypeName(v))
+		return nil, rtErr("dict2items requires a dictionary, got <class '%s'> instead.", typeName(v))
 	}
 	out := make([]any, 0, d.Len())
 	d.Range(func(k, x any) bool {
@@ -736,7 +735,7 @@ func fMandatory(s *state, v any, args []any, kw *kwargs) (any, error) {
 		if u.Name != "" {
 			name = "'" + u.Name + "' "
 		}
-		return nil, rtErr("Mandatory variable %snot defined.", name)
+		return nil, rtErr("Mandatory variable %s not defined.", name)
 	}
 	return v, nil
 }
@@ -1473,10 +1472,6 @@ func fFromYAMLAll(s *state, v any, args []any, kw *kwargs) (any, error) {
 		return v, nil
 	}
 	return yamlLoad(str, true)
-}
-
-func fVersionCompare(s *state, v any, args []any, kw *kwargs) (any, error) {
-	return versionTest(s, v, args, kw)
 }
 
 func fJSONQuery(s *state, v any, args []any, kw *kwargs) (any, error) {

@@ -334,7 +334,7 @@ func (p *parser) parseFor() (stmt, error) {
 	if err := p.expectName("in"); err != nil {
 		return nil, err
 	}
-	iter, err := p.parseTuple(true, false)
+	iter, err := p.parseTuple(false, false)
 	if err != nil {
 		return nil, err
 	}
