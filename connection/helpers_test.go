@@ -5,6 +5,7 @@ import (
 	"context"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -41,7 +42,9 @@ func newEnv(t *testing.T, opts sshdtest.Options) *testEnv {
 			Port:          srv.Port,
 			User:          srv.TestUser,
 			IdentityFiles: []string{srv.ClientKeyFile},
-			CommonArgs:    "-o UserKnownHostsFile=" + kh + " -o GlobalKnownHostsFile=/dev/null",
+			// -F /dev/null keeps the machine's ~/.ssh/config and
+			// /etc/ssh/ssh_config out of the tests.
+			CommonArgs: "-F /dev/null -o UserKnownHostsFile=" + kh + " -o GlobalKnownHostsFile=/dev/null",
 		},
 	}
 }
@@ -51,6 +54,15 @@ func testCtx(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	return ctx
+}
+
+// needBinary skips (or fails under GPLAY_E2E=required) without an OpenSSH
+// client tool the test runs.
+func needBinary(t *testing.T, name string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		sshdtest.Unavailable(t, "no "+name+" binary (openssh-client)")
+	}
 }
 
 // run executes cmd and fails the test unless it exits 0.

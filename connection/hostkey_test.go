@@ -44,6 +44,7 @@ func knownLines(t *testing.T, file string) int {
 
 func TestHostKeyUnknownRejectedThenFixedWithHint(t *testing.T) {
 	t.Parallel()
+	needBinary(t, "ssh-keyscan")
 	e := newEnv(t, sshdtest.Options{})
 	if err := os.WriteFile(e.knownHosts, nil, 0o600); err != nil {
 		t.Fatal(err)
@@ -80,6 +81,7 @@ func TestHostKeyUnknownRejectedThenFixedWithHint(t *testing.T) {
 
 func TestHostKeyChangedRejectedThenFixedWithHint(t *testing.T) {
 	t.Parallel()
+	needBinary(t, "ssh-keygen")
 	e := newEnv(t, sshdtest.Options{})
 	other := sshdtest.Start(t, sshdtest.Options{})
 	// Record the other server's keys under this server's address.

@@ -92,9 +92,8 @@ func encryptKey(t *testing.T, srv *sshdtest.Server, passphrase string) string {
 // socket.
 func startAgent(t *testing.T, keys ...string) string {
 	t.Helper()
-	if _, err := exec.LookPath("ssh-agent"); err != nil {
-		sshdtest.Unavailable(t, "no ssh-agent binary (openssh-client)")
-	}
+	needBinary(t, "ssh-agent")
+	needBinary(t, "ssh-add")
 	sock := filepath.Join(t.TempDir(), "agent.sock")
 	agentCmd := exec.Command("ssh-agent", "-D", "-a", sock)
 	var agentOut bytes.Buffer
