@@ -309,3 +309,59 @@ func TestOracleSecretSources(t *testing.T) {
 		})
 	}
 }
+
+// TestOracleErrorMessages breaks vault files in the ways users meet and
+// wants gplay's message inside ansible-vault's (which adds "ERROR!" and,
+// for some, " for file"). Envelope header errors quote a Python exception
+// in Ansible, so only their prefix is compared.
+func TestOracleErrorMessages(t *testing.T) {
+	needOracle(t, "ansible-vault")
+	dir := t.TempDir()
+	dev := pwFile(t, dir, pwDev)
+	good := string(fixture(t, "v12_dev.yml"))
+	hdr, body, _ := strings.Cut(good, "\n")
+	env, err := ParseEnvelope([]byte(good), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.HMAC[5] ^= 0x10
+	tampered := marshalEnvelope(env)
+	tests := []struct {
+		name   string
+		data   string
+		prefix bool
+	}{
+		{"wrong password", string(fixture(t, "v12_prod.yml")), false},
+		{"not encrypted", "a: 1\n", false},
+		{"old cipher", "$ANSIBLE_VAULT;1.0;AES\n" + body, false},
+		{"odd length", good[:len(good)-2], false},
+		{"non hex", hdr + "\nzz" + body[2:], false},
+		{"header only", hdr + "\n", false},
+		{"two fields", "$ANSIBLE_VAULT;1.1\n" + body, true},
+		{"tampered hmac", string(tampered), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := filepath.Join(t.TempDir(), "broken.yml")
+			if err := os.WriteFile(f, []byte(tt.data), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, oerr := runOracle(t, nil, "view", "--vault-id", "dev@"+dev, f)
+			if oerr == nil {
+				t.Fatalf("ansible-vault accepted the broken file")
+			}
+			_, _, err := DecryptWithID([]byte(tt.data), []Secret{pwDev}, f)
+			if err == nil {
+				t.Fatalf("gplay accepted the broken file")
+			}
+			want := err.Error()
+			if tt.prefix {
+				want, _, _ = strings.Cut(want, ": ")
+			}
+			ansible := strings.Join(strings.Fields(oerr.(*oracleError).stderr), " ")
+			if !strings.Contains(ansible, strings.Join(strings.Fields(want), " ")) {
+				t.Errorf("gplay: %s\nansible-vault: %s", want, ansible)
+			}
+		})
+	}
+}

@@ -138,6 +138,15 @@ func notEncrypted(source string) *Error {
 	return &Error{Source: source, Msg: msg, Err: ErrNotEncrypted}
 }
 
+// forSource is the " for file" that ansible-vault appends to errors whose
+// own text does not name the file.
+func forSource(source string) string {
+	if source == "" {
+		return ""
+	}
+	return " for " + source
+}
+
 // parseHeader checks the header line and returns the joined hex body.
 func parseHeader(data []byte, source string) (*Envelope, []byte, error) {
 	if !IsEncrypted(data) {
@@ -186,7 +195,7 @@ func unhexlify(b []byte) ([]byte, error) {
 // hex(hmac) "\n" hex(ciphertext)).
 func parseBody(env *Envelope, body []byte, source string) error {
 	unhexErr := func(err error) error {
-		return &Error{Source: source, Msg: "Vault format unhexlify error: " + err.Error(), Err: ErrFormat}
+		return &Error{Source: source, Msg: "Vault format unhexlify error: " + err.Error() + forSource(source), Err: ErrFormat}
 	}
 	inner, err := unhexlify(body)
 	if err != nil {
@@ -195,7 +204,7 @@ func parseBody(env *Envelope, body []byte, source string) error {
 	parts := bytes.SplitN(inner, []byte("\n"), 3)
 	if len(parts) != 3 {
 		return &Error{Source: source, Err: ErrFormat,
-			Msg: fmt.Sprintf("Vault vaulttext format error: not enough values to unpack (expected 3, got %d)", len(parts))}
+			Msg: fmt.Sprintf("Vault vaulttext format error: not enough values to unpack (expected 3, got %d)%s", len(parts), forSource(source))}
 	}
 	if env.Salt, err = unhexlify(parts[0]); err != nil {
 		return unhexErr(err)
@@ -239,10 +248,10 @@ func decrypt(data []byte, secrets []Secret, source string) ([]byte, Secret, *Env
 		return nil, Secret{}, nil, err
 	}
 	if env.Cipher != "AES256" {
-		return nil, Secret{}, nil, &Error{Source: source, Msg: fmt.Sprintf("%s cipher could not be found", truncate([]byte(env.Cipher))), Err: ErrCipher}
+		return nil, Secret{}, nil, &Error{Source: source, Msg: fmt.Sprintf("%s cipher could not be found%s", truncate([]byte(env.Cipher)), forSource(source)), Err: ErrCipher}
 	}
 	if len(secrets) == 0 {
-		return nil, Secret{}, nil, &Error{Source: source, Msg: "Attempting to decrypt but no vault secrets found", Err: ErrNoSecrets}
+		return nil, Secret{}, nil, &Error{Source: source, Msg: "Attempting to decrypt but no vault secrets found" + forSource(source), Err: ErrNoSecrets}
 	}
 	if err := parseBody(env, body, source); err != nil {
 		return nil, Secret{}, nil, err
