@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 )
 
@@ -23,8 +24,8 @@ type Secret struct {
 // debug log) leaks nothing.
 func (s Secret) String() string { return fmt.Sprintf("vault secret %q", s.ID) }
 
-// GoString hides the password from %#v too.
-func (s Secret) GoString() string { return s.String() }
+// Format hides the password whatever the verb (%d, %x, %#v...).
+func (s Secret) Format(f fmt.State, verb rune) { io.WriteString(f, s.String()) }
 
 // Sentinels for errors.Is; every error this package returns is an *Error
 // wrapping one of them or a system error.

@@ -270,7 +270,12 @@ func TestIsEncrypted(t *testing.T) {
 
 func TestSecretDoesNotPrint(t *testing.T) {
 	s := Secret{ID: "dev", Password: []byte("hunter2")}
-	for _, f := range []string{"%v", "%+v", "%#v", "%s"} {
+	for _, f := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%X"} {
+		for _, v := range []any{s, []Secret{s}, Keyring{s}, struct{ S Secret }{s}, &s} {
+			if out := fmt.Sprintf(f, v); strings.Contains(out, "hunter2") || strings.Contains(out, "68756e74657232") || strings.Contains(out, "104 117") {
+				t.Errorf("Sprintf(%q, %T) = %q leaks the password", f, v, out)
+			}
+		}
 		if out := fmt.Sprintf(f, s); strings.Contains(out, "hunter2") {
 			t.Errorf("Sprintf(%q, secret) = %q leaks the password", f, out)
 		}
