@@ -181,6 +181,22 @@ func TestOpenStream(t *testing.T) {
 			if !processGone(t, pid) {
 				t.Errorf("process %d still runs after Stream.Close", pid)
 			}
+
+			// So does cancelling the context Open was given.
+			ctx, cancel := context.WithCancel(testCtx(t))
+			pidFile = filepath.Join(sharedDir(t), "pid")
+			st, err = c.Open(ctx, "echo $$ > "+pidFile+"; exec sleep 300", nil)
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			pid = waitPidFile(t, pidFile)
+			cancel()
+			if code, err := st.Wait(); code != -1 || !errors.Is(err, context.Canceled) {
+				t.Errorf("Wait after cancel = %d, %v; want -1, context.Canceled", code, err)
+			}
+			if !processGone(t, pid) {
+				t.Errorf("process %d still runs after cancel", pid)
+			}
 		})
 	}
 }
