@@ -365,3 +365,32 @@ func TestOracleErrorMessages(t *testing.T) {
 		})
 	}
 }
+
+// TestOracleMultiLinePasswordFile: Ansible takes the whole password file,
+// stripped of surrounding whitespace, not its first line.
+func TestOracleMultiLinePasswordFile(t *testing.T) {
+	needOracle(t, "ansible-vault")
+	dir := t.TempDir()
+	pw := filepath.Join(dir, "pw")
+	if err := os.WriteFile(pw, []byte("\t line one\nline two \n\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(dir, "f")
+	if err := os.WriteFile(f, []byte("multi"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runOracle(t, nil, "encrypt", "--vault-password-file", pw, f); err != nil {
+		t.Fatal(err)
+	}
+	secrets, err := LoadSecrets(context.Background(), SecretOptions{PasswordFiles: []string{pw}, Getenv: noEnv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(secrets) != 1 || string(secrets[0].Password) != "line one\nline two" {
+		t.Errorf("LoadSecrets = %q, want the whole stripped file", passwords(secrets))
+	}
+	vt, _ := os.ReadFile(f)
+	if got, err := Decrypt(vt, secrets); err != nil || string(got) != "multi" {
+		t.Errorf("Decrypt = %q, %v", got, err)
+	}
+}
