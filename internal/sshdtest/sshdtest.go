@@ -43,6 +43,10 @@ type Options struct {
 	// "ed25519", "ecdsa" (P-256) or "rsa" (3072 bits, slow to generate).
 	// Empty means ed25519 and ecdsa.
 	HostKeyTypes []string
+	// Sudo lets TestUser run sudo, for become tests: "nopasswd" (NOPASSWD:
+	// ALL) or "password" (asks for Server.Password every time). Empty means
+	// no sudo rights. The rule lives in /etc/sudoers.d only for the test.
+	Sudo string
 	// Config lines are appended after the generated sshd_config, so they may
 	// start Match blocks. Earlier keywords win in sshd_config, so use Config to
 	// add settings, not to override the generated ones.
@@ -150,6 +154,9 @@ func Start(t testing.TB, opts Options) *Server {
 	s.ClientSigner = writeKey(t, s.ClientKeyFile, clientKey)
 	var home string
 	s.TestUser, s.Password, home = createUser(t)
+	if opts.Sudo != "" {
+		allowSudo(t, s.TestUser, opts.Sudo)
+	}
 	// sshd reads authorized_keys as the user logging in, so it lives in the
 	// test user's home, not under the 0700 parents of t.TempDir().
 	authorized := filepath.Join(home, "authorized_keys")
@@ -456,4 +463,40 @@ func randomHex(t testing.TB, n int) string {
 		t.Fatalf("sshdtest: %v", err)
 	}
 	return hex.EncodeToString(b)
+}
+
+// allowSudo installs a sudoers rule for user, checked with visudo first so a
+// mistake can never break sudo on the machine, and removes it in t.Cleanup.
+func allowSudo(t testing.TB, user, mode string) {
+	t.Helper()
+	var rule string
+	switch mode {
+	case "nopasswd":
+		rule = user + " ALL=(ALL:ALL) NOPASSWD: ALL\n"
+	case "password":
+		// No cached credentials: every become must send the password.
+		rule = "Defaults:" + user + " timestamp_timeout=0\n" + user + " ALL=(ALL:ALL) ALL\n"
+	default:
+		t.Fatalf("sshdtest: Sudo %q, want nopasswd or password", mode)
+	}
+	if _, err := os.Stat("/etc/sudoers.d"); err != nil {
+		Unavailable(t, fmt.Sprintf("sudo is not installed (/etc/sudoers.d: %v)", err))
+	}
+	staged := filepath.Join(t.TempDir(), "sudoers")
+	if err := os.WriteFile(staged, []byte(rule), 0o440); err != nil {
+		t.Fatalf("sshdtest: %v", err)
+	}
+	if out, err := exec.Command("visudo", "-c", "-q", "-f", staged).CombinedOutput(); err != nil {
+		t.Fatalf("sshdtest: visudo rejects the sudoers rule: %v: %s", err, out)
+	}
+	// sudo ignores files in sudoers.d whose names contain a dot.
+	file := filepath.Join("/etc/sudoers.d", "gplay-sshdtest-"+user)
+	if err := os.WriteFile(file, []byte(rule), 0o440); err != nil {
+		t.Fatalf("sshdtest: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := os.Remove(file); err != nil {
+			t.Errorf("sshdtest: %v", err)
+		}
+	})
 }

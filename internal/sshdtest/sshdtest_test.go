@@ -103,3 +103,33 @@ func TestStopAndExtraConfig(t *testing.T) {
 		t.Errorf("Log() = %q, want the listening line", s.Log())
 	}
 }
+
+func TestSudo(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []string{"nopasswd", "password"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			s := sshdtest.Start(t, sshdtest.Options{Sudo: mode})
+			cmd := "sudo -n id -u"
+			if mode == "password" {
+				// The password arrives on stdin, never in argv.
+				cmd = "sudo -S -p '' id -u"
+			}
+			c, err := ssh.Dial("tcp", s.Addr, s.ClientConfig(s.TestUser))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			sess, err := c.NewSession()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer sess.Close()
+			sess.Stdin = strings.NewReader(s.Password + "\n")
+			out, err := sess.CombinedOutput(cmd)
+			if err != nil || string(out) != "0\n" {
+				t.Errorf("%s = %q, %v; want uid 0", cmd, out, err)
+			}
+		})
+	}
+}
