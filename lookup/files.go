@@ -258,7 +258,7 @@ func firstFoundTerms(c *Call, terms []any) ([]string, bool, error) {
 		case string, pyval.Unsafe:
 			opts, err = resolveOptions("first_found", firstFoundOptions, c.Kw)
 		case *pyval.List, pyval.Tuple:
-			part, sk, err := firstFoundTerms(c, Listify(t))
+			part, sk, err := firstFoundTerms(c, listify(t))
 			if err != nil {
 				return nil, false, err
 			}

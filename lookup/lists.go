@@ -86,7 +86,7 @@ func togetherLookup(ctx context.Context, c *Call) ([]any, error) {
 	lists := make([][]any, len(c.Terms))
 	longest := 0
 	for i, t := range c.Terms {
-		lists[i] = Listify(t)
+		lists[i] = listify(t)
 		longest = max(longest, len(lists[i]))
 	}
 	out := make([]any, 0, longest)
@@ -106,11 +106,11 @@ func nestedLookup(ctx context.Context, c *Call) ([]any, error) {
 	if len(c.Terms) == 0 {
 		return nil, errf("with_nested requires at least one element in the nested list")
 	}
-	result := Listify(c.Terms[0])
+	result := listify(c.Terms[0])
 	for _, t := range c.Terms[1:] {
 		var next []any
 		for _, x := range result {
-			for _, y := range Listify(t) {
+			for _, y := range listify(t) {
 				next = append(next, pyval.NewList(flatten([]any{x, y})...))
 			}
 		}

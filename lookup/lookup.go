@@ -175,8 +175,23 @@ func (r *Registry) Loop(ctx context.Context, name string, value any) ([]any, err
 	if !ok {
 		return nil, &Error{Plugin: name, Kind: KindNotFound, Msg: fmt.Sprintf("Unexpected failure in finding the lookup named '%s' in the available lookup plugins", name)}
 	}
-	terms := Listify(value)
-	if shortName(name) == "first_found" {
+	short := shortName(name)
+	var terms []any
+	if d, isDict := value.(*pyval.Dict); isDict {
+		// listify_lookup_plugin_terms leaves a dict alone (it is
+		// iterable); each plugin then treats it its own way
+		switch short {
+		case "dict":
+			terms = []any{d}
+		case "list", "indexed_items":
+			return nil, &Error{Plugin: short, Kind: KindLookup, Msg: fmt.Sprintf("with_%s expects a list", short)}
+		default:
+			terms = append(terms, d.Keys()...)
+		}
+	} else {
+		terms = listify(value)
+	}
+	if short == "first_found" {
 		kept := terms[:0:0]
 		for _, t := range terms {
 			if s, ok := str(t); ok && isTemplate(s) {
@@ -186,11 +201,19 @@ func (r *Registry) Loop(ctx context.Context, name string, value any) ([]any, err
 		}
 		terms = kept
 	}
-	res, err := p.Run(ctx, &Call{Name: shortName(name), Terms: terms, Kw: pyval.NewDict(0), Task: Task(ctx), Loop: true})
+	res, err := p.Run(ctx, &Call{Name: short, Terms: terms, Kw: pyval.NewDict(0), Task: Task(ctx), Loop: true})
 	if err != nil {
 		var le *Error
 		if !errors.As(err, &le) {
-			le = &Error{Plugin: shortName(name), Kind: KindOther, Msg: err.Error(), Err: err}
+			le = &Error{Kind: KindOther, Msg: err.Error(), Err: err}
+		}
+		if le.Plugin == "" {
+			le.Plugin = short
+		}
+		if le.Kind == KindUndefined {
+			// the engine keeps an undefined loop for later, as Ansible
+			// does, so that a false when: can still skip the task
+			return nil, le
 		}
 		// a loop reports the plugin's own message (no "unhandled
 		// exception" wrapper: that is Templar._lookup's)
@@ -202,11 +225,14 @@ func (r *Registry) Loop(ctx context.Context, name string, value any) ([]any, err
 	return wrapUnsafe(res).([]any), nil
 }
 
-// Listify turns a templated value into lookup terms as Ansible's
-// listify_lookup_plugin_terms does: a list or tuple gives its items,
-// anything else (a string, a dict, a number) is the only term.
-func Listify(v any) []any {
+// listify turns a value into terms as Ansible's
+// listify_lookup_plugin_terms and Python iteration do: a list or tuple
+// gives its items, a dict its keys, anything else (a string, a number) is
+// the only term.
+func listify(v any) []any {
 	switch t := v.(type) {
+	case *pyval.Dict:
+		return append([]any(nil), t.Keys()...)
 	case *pyval.List:
 		return append([]any(nil), t.Items...)
 	case pyval.Tuple:

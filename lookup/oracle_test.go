@@ -94,7 +94,7 @@ func TestAgainstAnsible(t *testing.T) {
 			}
 			for _, f := range forms {
 				form := f.(string)
-				got := runCase(reg, root, c, form == "query")
+				got := runCase(reg, root, c, form)
 				want, _ := exp.Get(form)
 				wd := want.(*pyval.Dict)
 				wd.Delete("class")
@@ -164,7 +164,8 @@ func (v dictVars) Names() []string {
 	return out
 }
 
-func runCase(reg *Registry, root string, c *pyval.Dict, query bool) *pyval.Dict {
+func runCase(reg *Registry, root string, c *pyval.Dict, form string) *pyval.Dict {
+	query := form == "query"
 	vars := pyval.NewDict(0)
 	if v, ok := c.Get("vars"); ok {
 		vars = v.(*pyval.Dict).Copy()
@@ -208,8 +209,21 @@ func runCase(reg *Registry, root string, c *pyval.Dict, query bool) *pyval.Dict 
 		kw = subst(k, root).(*pyval.Dict)
 	}
 	ctx := WithTask(context.Background(), tc)
-	res, err := reg.Lookup(ctx, dstr(c, "lookup"), terms, kw)
 	out := pyval.NewDict(0)
+	if form == "loop" {
+		tc.Action = dstr(c, "action")
+		res, err := reg.Loop(ctx, dstr(c, "lookup"), subst(get(c, "loop"), root))
+		if err != nil {
+			out.Set("error", strings.ReplaceAll(err.Error(), root, "$ROOT"))
+		} else {
+			out.Set("result", norm(pyval.NewList(res...), root))
+		}
+		if len(warnings) > 0 {
+			out.Set("warnings", pyval.NewList(warnings...))
+		}
+		return out
+	}
+	res, err := reg.Lookup(ctx, dstr(c, "lookup"), terms, kw)
 	wantlist := query
 	if kw != nil {
 		if w, ok := kw.Get("wantlist"); ok && pyval.Truth(w) {

@@ -17,6 +17,9 @@ warnings.filterwarnings("ignore")
 
 from ansible.parsing.dataloader import DataLoader
 from ansible.parsing.vault import VaultLib, VaultSecret
+from ansible.plugins.loader import lookup_loader
+from ansible.utils.listify import listify_lookup_plugin_terms
+from ansible.utils.unsafe_proxy import wrap_var
 from ansible.template import Templar
 from ansible.utils.display import Display
 
@@ -60,7 +63,30 @@ def subst(v, root):
     return v
 
 
-def run(case, wantlist, root):
+def run_loop(case, templar, loader, variables, root):
+    """What TaskExecutor._get_loop_items does for with_<name>."""
+    name = case["lookup"]
+    fail = name != "first_found"
+    try:
+        terms = listify_lookup_plugin_terms(terms=subst(case["loop"], root), templar=templar,
+                                            fail_on_undefined=fail, convert_bare=False)
+        if not fail:
+            terms = [t for t in terms if not templar.is_template(t)]
+        plugin = lookup_loader.get(name, loader=loader, templar=templar)
+        for subdir in ["template", "var", "file"]:
+            if subdir in case.get("action", "debug"):
+                break
+        setattr(plugin, "_subdir", subdir + "s")
+        out = {"result": norm(wrap_var(plugin.run(terms=terms, variables=variables, wantlist=True)), root)}
+    except Exception as e:
+        out = {"error": norm(str(e), root), "class": type(e).__name__}
+    if WARNINGS:
+        out["warnings"] = norm(list(WARNINGS), root)
+    return out
+
+
+def run(case, form, root):
+    wantlist = form == "query"
     del WARNINGS[:]
     loader = DataLoader()
     loader.set_vault_secrets([("default", VaultSecret(VAULT_PASSWORD))])
@@ -77,6 +103,8 @@ def run(case, wantlist, root):
     old_env = dict(os.environ)
     os.environ.update(case.get("env", {}))
     try:
+        if form == "loop":
+            return run_loop(case, templar, loader, variables, root)
         res = templar._lookup(case["lookup"], *subst(case.get("terms", []), root), **kwargs)
         out = {"result": norm(res, root)}
     except Exception as e:
@@ -100,7 +128,7 @@ def main():
             r = {"name": case["name"]}
             forms = case.get("forms", ["query", "lookup"])
             for form in forms:
-                r[form] = run(case, form == "query", root)
+                r[form] = run(case, form, root)
             if case.get("read"):
                 r["files"] = {}
                 for rel in case["read"]:
