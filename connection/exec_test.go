@@ -399,3 +399,23 @@ func TestKeepaliveDetectsDeadPeer(t *testing.T) {
 		t.Errorf("Exec after keepalive failure = %v, want ErrUnreachable", err)
 	}
 }
+
+// A pooled connection that died is replaced on the next Get.
+func TestPoolRedialsDeadConnection(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, sshdtest.Options{})
+	p := NewPool(e.dialer)
+	t.Cleanup(func() { p.Close() })
+	c1, err := p.Get(testCtx(t), e.target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c1.Exec(testCtx(t), "kill -9 $PPID; sleep 10", nil, nil, nil); !errors.Is(err, ErrUnreachable) {
+		t.Fatalf("Exec that drops the connection = %v, want ErrUnreachable", err)
+	}
+	c2, err := p.Get(testCtx(t), e.target)
+	if err != nil || c2 == c1 {
+		t.Fatalf("Get after the drop = %v, %v; want a new connection", c2, err)
+	}
+	run(t, c2, "true")
+}

@@ -268,3 +268,30 @@ func TestAuthentication(t *testing.T) {
 		})
 	}
 }
+
+// slowPrompter answers after a delay longer than the connection timeout.
+type slowPrompter struct {
+	testPrompter
+	delay time.Duration
+}
+
+func (p *slowPrompter) Prompt(ctx context.Context, prompt string, echo bool) (string, error) {
+	time.Sleep(p.delay)
+	return p.testPrompter.Prompt(ctx, prompt, echo)
+}
+
+// The handshake timeout does not count the time the user takes to type.
+func TestPromptPausesHandshakeTimeout(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, sshdtest.Options{})
+	tg := e.target
+	tg.IdentityFiles = []string{encryptKey(t, e.srv, "pass")}
+	tg.Timeout = time.Second
+	p := &slowPrompter{testPrompter: testPrompter{answer: "pass"}, delay: 2 * time.Second}
+	d := &Dialer{HomeDir: e.home, AgentSocket: "none", Prompter: p}
+	c := dial(t, d, tg)
+	run(t, c, "true")
+	if p.prompts.Load() != 1 {
+		t.Errorf("prompts = %d, want 1", p.prompts.Load())
+	}
+}
