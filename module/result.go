@@ -3,6 +3,8 @@ package module
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"sort"
 	"strings"
 
 	"gplay/pyval"
@@ -73,7 +75,7 @@ func (r Result) ToDict() *pyval.Dict {
 	if r.Return != nil {
 		v, err := ToPy(r.Return)
 		if rd, ok := v.(*pyval.Dict); ok && err == nil {
-			d = rd
+			d = rd.Copy() // Return may be a dict the caller keeps (the agent's wire result)
 		} else if err != nil {
 			d.Set("module_result_error", err.Error())
 		}
@@ -116,35 +118,86 @@ func (r Result) ToDict() *pyval.Dict {
 	return d
 }
 
-// ToPy converts a JSON-serialisable Go value (structs with json tags,
-// maps, slices) to pyval values, keeping struct field order; map keys come
-// out sorted, as encoding/json writes them. pyval values pass through.
+// ToPy converts a Go value to pyval values: pyval values pass through;
+// maps with string keys become dicts with sorted keys (as encoding/json
+// writes them); slices become lists; pointers are followed; other ints and
+// floats become int64 and float64; structs (and json.Marshaler values) go
+// through encoding/json, keeping their field order. Facts and Return may
+// therefore mix plain Go and pyval values, except inside structs.
 func ToPy(v any) (any, error) {
-	switch v.(type) {
-	case nil, bool, int64, float64, string, *pyval.List, *pyval.Dict:
+	switch t := v.(type) {
+	case nil, bool, int64, float64, string, pyval.Unsafe, *pyval.List, *pyval.Dict, pyval.Tuple:
 		return v, nil
+	case int:
+		return int64(t), nil
+	case json.Marshaler:
+		return viaJSON(v)
 	}
-	b, err := json.Marshal(jsonable(v))
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if rv.IsNil() {
+			return nil, nil
+		}
+		return ToPy(rv.Elem().Interface())
+	case reflect.Bool:
+		return rv.Bool(), nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return rv.Int(), nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return int64(rv.Uint()), nil
+	case reflect.Float32, reflect.Float64:
+		return rv.Float(), nil
+	case reflect.String:
+		return rv.String(), nil
+	case reflect.Slice, reflect.Array:
+		if rv.Kind() == reflect.Slice && rv.IsNil() {
+			return nil, nil
+		}
+		if rv.Type().Elem().Kind() == reflect.Uint8 {
+			return viaJSON(v) // []byte is base64 in JSON, as Go writes it
+		}
+		items := make([]any, rv.Len())
+		for i := range items {
+			x, err := ToPy(rv.Index(i).Interface())
+			if err != nil {
+				return nil, err
+			}
+			items[i] = x
+		}
+		return pyval.NewList(items...), nil
+	case reflect.Map:
+		if rv.Type().Key().Kind() != reflect.String {
+			return viaJSON(v)
+		}
+		if rv.IsNil() {
+			return nil, nil
+		}
+		keys := make([]string, 0, rv.Len())
+		for _, k := range rv.MapKeys() {
+			keys = append(keys, k.String())
+		}
+		sort.Strings(keys)
+		d := pyval.NewDict(len(keys))
+		for _, k := range keys {
+			x, err := ToPy(rv.MapIndex(reflect.ValueOf(k).Convert(rv.Type().Key())).Interface())
+			if err != nil {
+				return nil, err
+			}
+			d.Set(k, x)
+		}
+		return d, nil
+	}
+	return viaJSON(v)
+}
+
+func viaJSON(v any) (any, error) {
+	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, fmt.Errorf("module result is not JSON-serialisable: %w", err)
 	}
 	return DecodeJSON(b)
 }
-
-// jsonable wraps pyval containers found at the top so encoding/json can
-// write them; nested ones inside structs must implement json.Marshaler
-// through EncodeJSON (they do not, so modules keep Return plain Go).
-func jsonable(v any) any {
-	switch t := v.(type) {
-	case *pyval.Dict, *pyval.List, pyval.Tuple:
-		return rawJSON(EncodeJSON(t))
-	}
-	return v
-}
-
-type rawJSON []byte
-
-func (r rawJSON) MarshalJSON() ([]byte, error) { return r, nil }
 
 const noLogMask = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
 

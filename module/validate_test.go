@@ -161,3 +161,23 @@ func TestResultToDictScrubs(t *testing.T) {
 		t.Errorf("ToDict = %s", got)
 	}
 }
+
+func TestToPyMixed(t *testing.T) {
+	type ret struct {
+		A int      `json:"a"`
+		B []string `json:"b,omitempty"`
+	}
+	v, err := ToPy(map[string]any{"z": pyval.DictOf("k", "v"), "a": []any{1, "x"}, "r": ret{A: 1}, "n": (*int)(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pyval.Repr(v); got != "{'a': [1, 'x'], 'n': None, 'r': {'a': 1}, 'z': {'k': 'v'}}" {
+		t.Errorf("ToPy = %s", got)
+	}
+	ret2 := pyval.DictOf("rc", int64(0))
+	r := Result{Changed: true, Return: ret2}
+	r.ToDict()
+	if ret2.Has("changed") {
+		t.Errorf("ToDict modified the Return dict")
+	}
+}
