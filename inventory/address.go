@@ -90,6 +90,10 @@ func expandHostPattern(pattern string) ([]string, int, error) {
 	return names, port, err
 }
 
+// maxRangeHosts bounds one host pattern's expansion; Ansible has no bound,
+// but a typo such as web[0:99999999] should fail, not eat the memory.
+const maxRangeHosts = 100_000
+
 const asciiLetters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 // expandRange is expand_hostname_range: the first [beg:end(:step)] is
@@ -160,13 +164,16 @@ func expandRange(line string) ([]string, error) {
 				s = strings.Repeat("0", width-len(s)) + s
 			}
 			seq = append(seq, s)
-			if len(seq) > 1_000_000 {
-				return nil, errors.New("host range expands to more than a million hosts")
+			if len(seq) > maxRangeHosts {
+				return nil, fmt.Errorf("host range expands to more than %d hosts", maxRangeHosts)
 			}
 		}
 	}
 	var out []string
 	for _, s := range seq {
+		if len(out) > maxRangeHosts {
+			return nil, fmt.Errorf("host range expands to more than %d hosts", maxRangeHosts)
+		}
 		name := head + s + tail
 		if strings.Contains(name, "[") {
 			sub, err := expandRange(name)

@@ -79,7 +79,8 @@ type Inventory struct {
 
 	opts     Options
 	playDirs []string
-	current  string // the source being parsed
+	invDirs  []string // directories whose group_vars/host_vars are the inventory's
+	current  string   // the source being parsed
 
 	mu        sync.Mutex
 	fileCache map[string]*pyval.Dict // parsed group_vars/host_vars files
@@ -145,11 +146,12 @@ func (inv *Inventory) implicitLocalhost(name string) *Host {
 	if inv.localhost != nil {
 		return inv.localhost
 	}
-	// As InventoryData._create_implicit_localhost: not in any group, with
-	// a local connection; gplay needs no python interpreter.
+	// As InventoryData._create_implicit_localhost: in no group, with a
+	// local connection. gplay needs no Python; the interpreter variable is
+	// what Debian's Ansible sets (sys.executable), so hostvars look the same.
 	h := &Host{Name: name, Vars: pyval.NewDict(2), Implicit: true, order: -1}
+	h.Vars.Set("ansible_python_interpreter", "/usr/bin/python3")
 	h.Vars.Set("ansible_connection", "local")
-	h.Vars = combine(inv.groups["all"].Vars, h.Vars)
 	inv.localhost = h
 	return h
 }

@@ -68,7 +68,10 @@ func (inv *Inventory) AddPlaybookDir(dir string) {
 // the inventory: each source's directory (a directory source itself), in
 // source order; host lists have none (get_vars_from_inventory_sources).
 func (inv *Inventory) varsDirs() []string {
-	var dirs []string
+	if inv.invDirs != nil {
+		return inv.invDirs
+	}
+	dirs := []string{}
 	for _, s := range inv.Sources {
 		fi, err := os.Stat(s)
 		if err != nil {
@@ -79,6 +82,7 @@ func (inv *Inventory) varsDirs() []string {
 		}
 		dirs = append(dirs, s)
 	}
+	inv.invDirs = dirs
 	return dirs
 }
 
