@@ -332,7 +332,8 @@ var undefinedNameRE = regexp.MustCompile(`'(hostvars\[.+\]|[\p{L}\p{N}_]+)' is u
 // assert's that) as Ansible 2.14's Conditional does: the expression is
 // rendered inside {% if %} and Python truthiness decides; an undefined
 // variable is an error unless the conditional itself tests that variable
-// with "is defined"/"is undefined".
+// with "is defined"/"is undefined". Errors are worded as Ansible's
+// ("The conditional check 'x' failed. The error was: ...").
 func (e *Env) Cond(ctx context.Context, conditional string, vars Vars) (bool, error) {
 	if conditional == "" {
 		return true, nil
@@ -341,28 +342,38 @@ func (e *Env) Cond(ctx context.Context, conditional string, vars Vars) (bool, er
 	if err == nil {
 		return res, nil
 	}
-	if KindOf(err) != ErrUndefined {
+	var je *Error
+	if !errors.As(err, &je) {
 		return false, err
 	}
-	var je *Error
-	errors.As(err, &je)
-	m := undefinedNameRE.FindStringSubmatch(je.Msg)
-	if m != nil {
-		rest := conditional
-		for {
-			d := definedRE.FindStringSubmatchIndex(rest)
-			if d == nil {
-				break
-			}
-			du, logic, st := rest[d[2]:d[3]], rest[d[4]:d[5]], rest[d[6]:d[7]]
-			rest = rest[d[1]:]
-			if strings.ReplaceAll(m[1], "'", `"`) == strings.ReplaceAll(du, "'", `"`) {
-				shouldExist := strings.Contains(logic, "not") != (st == "defined")
-				return !shouldExist, nil
+	presented := "{% if " + conditional + " %} True {% else %} False {% endif %}"
+	var why string
+	switch {
+	case je.Kind == ErrUndefined:
+		if m := undefinedNameRE.FindStringSubmatch(je.Msg); m != nil {
+			rest := conditional
+			for {
+				d := definedRE.FindStringSubmatchIndex(rest)
+				if d == nil {
+					break
+				}
+				du, logic, st := rest[d[2]:d[3]], rest[d[4]:d[5]], rest[d[6]:d[7]]
+				rest = rest[d[1]:]
+				if strings.ReplaceAll(m[1], "'", `"`) == strings.ReplaceAll(du, "'", `"`) {
+					shouldExist := strings.Contains(logic, "not") != (st == "defined")
+					return !shouldExist, nil
+				}
 			}
 		}
+		why = "error while evaluating conditional (" + conditional + "): " + je.Msg + ". " + je.Msg
+	case je.Kind == ErrSyntax:
+		why = "template error while templating string: " + je.Msg + ". String: " + presented + ". " + je.Msg
+	case je.typeError:
+		why = "Unexpected templating type error occurred on (" + presented + "): " + je.Msg + ". " + je.Msg
+	default:
+		why = je.Msg
 	}
-	return false, &Error{Kind: ErrUndefined, Pos: je.Pos, Msg: "error while evaluating conditional (" + conditional + "): " + je.Msg}
+	return false, &Error{Kind: je.Kind, Pos: je.Pos, Msg: "The conditional check '" + conditional + "' failed. The error was: " + why}
 }
 
 func (e *Env) cond(ctx context.Context, conditional string, vars Vars) (bool, error) {
@@ -380,12 +391,9 @@ func (e *Env) cond(ctx context.Context, conditional string, vars Vars) (bool, er
 	presented := "{% if " + cs + " %} True {% else %} False {% endif %}"
 	r, err := e.templateString(ctx, presented, vars)
 	if err != nil {
-		if KindOf(err) == ErrSyntax {
-			// positions refer to the conditional, not the wrapper
-			var je *Error
-			if errors.As(err, &je) && je.Pos.Line == 1 && je.Pos.Col > 6 {
-				je.Pos.Col -= 6
-			}
+		var je *Error
+		if errors.As(err, &je) && je.Pos.Line == 1 && je.Pos.Col > 6 {
+			je.Pos.Col -= 6 // positions refer to the conditional, not the wrapper
 		}
 		return false, err
 	}
@@ -444,7 +452,9 @@ func (l *lazyVars) Get(name string) (any, bool) {
 		if KindOf(err) == ErrUndefined {
 			var je *Error
 			errors.As(err, &je)
-			return pyval.Undefined{Name: name, Hint: pyStr(v) + ": " + je.Msg}, true
+			// the hint is f"{variable}: {e.message}", and an
+			// AnsibleUndefinedVariable's message repeats its cause
+			return pyval.Undefined{Name: name, Hint: pyStr(v) + ": " + je.Msg + ". " + je.Msg}, true
 		}
 		return errValue{err}, true
 	}

@@ -39,6 +39,9 @@ type Error struct {
 	Kind ErrKind
 	Pos  Pos
 	Msg  string
+	// typeError marks a Python TypeError, which Ansible words
+	// "Unexpected templating type error occurred on (...)".
+	typeError bool
 }
 
 func (e *Error) Error() string {
@@ -64,7 +67,7 @@ func rtErr(format string, args ...any) error {
 // typeErr is a Python TypeError; Ansible words it "Unexpected templating
 // type error occurred on (...): <msg>", we keep the Python part.
 func typeErr(format string, args ...any) error {
-	return &Error{Kind: ErrRuntime, Msg: fmt.Sprintf(format, args...)}
+	return &Error{Kind: ErrRuntime, Msg: fmt.Sprintf(format, args...), typeError: true}
 }
 
 // at gives err the position p unless it already has one.

@@ -312,7 +312,8 @@ func compare(op string, a, b any) (bool, error) {
 	}
 	c, err := pyval.Compare(a, b)
 	if err != nil {
-		return false, typeErr("'%s' not supported between instances of '%s' and '%s'", op, typeName(a), typeName(b))
+		// pyval names the innermost pair that failed, as Python does
+		return false, typeErr("%s", strings.Replace(err.Error(), "'<'", "'"+op+"'", 1))
 	}
 	switch op {
 	case "<":

@@ -97,18 +97,29 @@ func builtinTests() map[string]testFunc {
 			return str == strings.ToUpper(str), err
 		},
 		"escaped": func(s *state, v any, a []any, k *kwargs) (bool, error) { return false, nil },
+		// Ansible's plugin map raises instead of answering "not found".
 		"filter": func(s *state, v any, a []any, k *kwargs) (bool, error) {
 			str, _ := asStr(v)
-			return s.env.hasFilter(str), nil
+			if !s.env.hasFilter(str) {
+				return false, &Error{Kind: ErrSyntax, Msg: "Could not load " + strconvQuote(str)}
+			}
+			return true, nil
 		},
 		"test": func(s *state, v any, a []any, k *kwargs) (bool, error) {
 			str, _ := asStr(v)
-			return s.env.hasTest(str), nil
+			if !s.env.hasTest(str) {
+				return false, &Error{Kind: ErrSyntax, Msg: "Could not load " + strconvQuote(str)}
+			}
+			return true, nil
 		},
 		"match":  regexTest("match"),
 		"search": regexTest("search"),
 		"regex":  regexTest(""),
 		"version": func(s *state, v any, a []any, k *kwargs) (bool, error) {
+			r, err := versionTest(s, v, a, k)
+			return r == true, err
+		},
+		"version_compare": func(s *state, v any, a []any, k *kwargs) (bool, error) {
 			r, err := versionTest(s, v, a, k)
 			return r == true, err
 		},
@@ -256,9 +267,9 @@ func regexTest(kind string) testFunc {
 		if u, ok := v.(pyval.Undefined); ok {
 			return false, undefErr(u)
 		}
-		str, ok := asStr(v)
-		if !ok {
-			return false, typeErr("expected string or bytes-like object, got '%s'", typeName(v))
+		str, err := toText(v)
+		if err != nil {
+			return false, err
 		}
 		mt := kind
 		if mt == "" {
@@ -274,7 +285,7 @@ func regexTest(kind string) testFunc {
 		if err != nil {
 			return false, err
 		}
-		ok, err = re.MatchString(str)
+		ok, err := re.MatchString(str)
 		if err != nil {
 			return false, rtErr("%s", err.Error())
 		}
@@ -472,3 +483,5 @@ func versionTest(s *state, v any, args []any, kw *kwargs) (any, error) {
 	}
 	return r, nil
 }
+
+func strconvQuote(s string) string { return strconv.Quote(s) }

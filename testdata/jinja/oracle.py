@@ -102,6 +102,15 @@ def describe_error(e):
     return 'error other: ' + one_line(str(root))
 
 
+def cond_message(msg):
+    """Conditional errors are compared whole, except that the wording of
+    a template syntax error inside them is gplay's own."""
+    marker = 'The error was: template error while templating string:'
+    if marker in msg:
+        return msg[:msg.index(marker)] + 'The error was: template error while templating string: <syntax error>'
+    return msg
+
+
 def run_case(loader, base_vars, base_files, case):
     vars_ = dict(base_vars)
     vars_.update(case.get('vars') or {})
@@ -133,7 +142,10 @@ def run_case(loader, base_vars, base_files, case):
                 c = Conditional(loader=loader)
                 c.when = [case['e']]
                 templar.environment.loader = FileSystemLoader([tmp])
-                return describe(c.evaluate_conditional(templar, vars_))
+                try:
+                    return describe(c.evaluate_conditional(templar, vars_))
+                except AnsibleError as e:
+                    return 'error cond: ' + one_line(cond_message(str(e)))
             raise SystemExit('case %s has no t, r or e' % case.get('n'))
         except Exception as e:  # every failure is part of the expected output
             return describe_error(e)
