@@ -122,9 +122,12 @@ func shaCrypt(newHash func() hash.Hash, id, pw, salt string, rounds int) string 
 	}
 	sseq = append(sseq, ds[:len(s)-len(sseq)]...)
 
-	c := a
+	// one hash and one buffer for all rounds: 656000 rounds must not
+	// allocate each time
+	c := append(make([]byte, 0, size), a...)
+	h = newHash()
 	for i := 0; i < rounds; i++ {
-		h = newHash()
+		h.Reset()
 		if i&1 != 0 {
 			h.Write(pseq)
 		} else {
@@ -141,7 +144,7 @@ func shaCrypt(newHash func() hash.Hash, id, pw, salt string, rounds int) string 
 		} else {
 			h.Write(pseq)
 		}
-		c = h.Sum(nil)
+		c = h.Sum(c[:0])
 	}
 
 	out := []byte("$" + id + "$")
