@@ -173,6 +173,14 @@ func (c *cli) encryptSecret(ctx context.Context) (Secret, error) {
 	return matchEncryptSecret(secrets, id)
 }
 
+// decrypt honours ANSIBLE_VAULT_ID_MATCH. Ansible gives that setting no
+// type, so any non-empty value, even "false" or "0", turns matching on
+// (config/base.yml DEFAULT_VAULT_ID_MATCH); we do the same so that a
+// setup behaves alike under both.
+func (c *cli) decrypt(data []byte, secrets []Secret, source string) ([]byte, Secret, *Envelope, error) {
+	return decrypt(data, secrets, source, c.getenv(EnvIDMatch) != "")
+}
+
 func (c *cli) encryptVaultID() string {
 	if c.EncryptVaultID != "" {
 		return c.EncryptVaultID
@@ -326,7 +334,7 @@ func DecryptFiles(ctx context.Context, args []string, o CLIOptions) error {
 		if err != nil {
 			return err
 		}
-		plain, _, err := DecryptWithID(vt, secrets, f)
+		plain, _, _, err := c.decrypt(vt, secrets, f)
 		if err != nil {
 			return err
 		}
@@ -354,7 +362,7 @@ func ViewFiles(ctx context.Context, args []string, o CLIOptions) error {
 		if err != nil {
 			return err
 		}
-		plain, _, err := DecryptWithID(vt, secrets, f)
+		plain, _, _, err := c.decrypt(vt, secrets, f)
 		if err != nil {
 			return err
 		}
@@ -445,7 +453,7 @@ func RekeyFiles(ctx context.Context, args []string, o CLIOptions) error {
 		if err != nil {
 			return err
 		}
-		plain, _, err := DecryptWithID(vt, secrets, f)
+		plain, _, _, err := c.decrypt(vt, secrets, f)
 		if err != nil {
 			return err
 		}
@@ -502,7 +510,7 @@ func EditFiles(ctx context.Context, args []string, o CLIOptions) error {
 		if err != nil {
 			return err
 		}
-		plain, used, env, err := decrypt(vt, secrets, f)
+		plain, used, env, err := c.decrypt(vt, secrets, f)
 		if err != nil {
 			return err
 		}

@@ -44,8 +44,14 @@ func oracleEnv(t *testing.T) []string {
 // passwords travel in files, never in argv.
 func runOracle(t *testing.T, stdin []byte, args ...string) ([]byte, error) {
 	t.Helper()
+	return runOracleEnv(t, nil, stdin, args...)
+}
+
+// runOracleEnv is runOracle with extra environment variables.
+func runOracleEnv(t *testing.T, env []string, stdin []byte, args ...string) ([]byte, error) {
+	t.Helper()
 	cmd := exec.Command(needOracle(t, "ansible-vault"), args...)
-	cmd.Env = oracleEnv(t)
+	cmd.Env = append(oracleEnv(t), env...)
 	cmd.Stdin = bytes.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -392,5 +398,33 @@ func TestOracleMultiLinePasswordFile(t *testing.T) {
 	vt, _ := os.ReadFile(f)
 	if got, err := Decrypt(vt, secrets); err != nil || string(got) != "multi" {
 		t.Errorf("Decrypt = %q, %v", got, err)
+	}
+}
+
+// TestOracleVaultIDMatch: with ANSIBLE_VAULT_ID_MATCH set, a file labelled
+// dev opens only with a dev secret, in ansible-vault and in gplay's view.
+func TestOracleVaultIDMatch(t *testing.T) {
+	needOracle(t, "ansible-vault")
+	dir := t.TempDir()
+	dev, prod := pwFile(t, dir, pwDev), pwFile(t, dir, pwProd)
+	file := filepath.Join("..", "testdata", "vault", "v12_mislabelled.yml")
+	for _, match := range []string{"", "yes", "True", "0", "false"} {
+		t.Run("match="+match, func(t *testing.T) {
+			_, oerr := runOracleEnv(t, []string{EnvIDMatch + "=" + match}, nil, "view", "--vault-id", "dev@"+dev, "--vault-id", "prod@"+prod, file)
+			var out bytes.Buffer
+			err := ViewFiles(context.Background(), []string{file}, CLIOptions{
+				Secrets: SecretOptions{VaultIDs: []string{"dev@" + dev, "prod@" + prod},
+					Getenv: func(k string) string {
+						if k == EnvIDMatch {
+							return match
+						}
+						return ""
+					}},
+				Stdout: &out, Stderr: io.Discard,
+			})
+			if (err == nil) != (oerr == nil) {
+				t.Errorf("%s=%q: gplay view error %v, ansible-vault %v", EnvIDMatch, match, err, oerr)
+			}
+		})
 	}
 }

@@ -68,6 +68,7 @@ const (
 	EnvIdentityList    = "ANSIBLE_VAULT_IDENTITY_LIST"
 	EnvPasswordFile    = "ANSIBLE_VAULT_PASSWORD_FILE"
 	EnvEncryptIdentity = "ANSIBLE_VAULT_ENCRYPT_IDENTITY"
+	EnvIDMatch         = "ANSIBLE_VAULT_ID_MATCH"
 )
 
 // prompt sources of a vault id slug; "prompt_ask_vault_pass" is what

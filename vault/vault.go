@@ -237,13 +237,21 @@ func Decrypt(data []byte, secrets []Secret) ([]byte, error) {
 // password passes the HMAC check, and trying the labelled one first saves
 // PBKDF2 rounds.
 func DecryptWithID(data []byte, secrets []Secret, source string) ([]byte, string, error) {
-	plain, used, _, err := decrypt(data, secrets, source)
+	plain, used, _, err := decrypt(data, secrets, source, false)
+	return plain, used.ID, err
+}
+
+// DecryptOnlyMatching is DecryptWithID under Ansible's vault_id_match=True
+// (ANSIBLE_VAULT_ID_MATCH): only the secrets whose ID is the envelope's
+// label (DefaultID for 1.1) are tried.
+func DecryptOnlyMatching(data []byte, secrets []Secret, source string) ([]byte, string, error) {
+	plain, used, _, err := decrypt(data, secrets, source, true)
 	return plain, used.ID, err
 }
 
 // decrypt is DecryptWithID returning the whole secret that worked and the
 // envelope, which edit needs to re-encrypt under the same label.
-func decrypt(data []byte, secrets []Secret, source string) ([]byte, Secret, *Envelope, error) {
+func decrypt(data []byte, secrets []Secret, source string, onlyMatching bool) ([]byte, Secret, *Envelope, error) {
 	env, body, err := parseHeader(data, source)
 	if err != nil {
 		return nil, Secret{}, nil, err
@@ -265,7 +273,7 @@ func decrypt(data []byte, secrets []Secret, source string) ([]byte, Secret, *Env
 		}
 	}
 	for _, s := range secrets {
-		if s.ID != target {
+		if s.ID != target && !onlyMatching {
 			order = append(order, s)
 		}
 	}

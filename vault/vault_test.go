@@ -281,3 +281,26 @@ func TestSecretDoesNotPrint(t *testing.T) {
 		}
 	}
 }
+
+func TestDecryptOnlyMatching(t *testing.T) {
+	tests := []struct {
+		file    string
+		secrets []Secret
+		wantID  string // "" = must fail
+	}{
+		{"v12_dev.yml", []Secret{pwProd, pwDev}, "dev"},
+		{"v12_mislabelled.yml", []Secret{pwDev, pwProd}, ""}, // the prod password under the dev label
+		{"v11_default.yml", []Secret{pwDefault}, "default"},
+		{"v11_default.yml", []Secret{{ID: "other", Password: pwDefault.Password}}, ""},
+	}
+	for _, tt := range tests {
+		_, id, err := DecryptOnlyMatching(fixture(t, tt.file), tt.secrets, tt.file)
+		if tt.wantID == "" {
+			if !errors.Is(err, ErrDecrypt) {
+				t.Errorf("DecryptOnlyMatching(%s, %v) error = %v, want ErrDecrypt", tt.file, tt.secrets, err)
+			}
+		} else if err != nil || id != tt.wantID {
+			t.Errorf("DecryptOnlyMatching(%s, %v) = %q, %v; want %q", tt.file, tt.secrets, id, err, tt.wantID)
+		}
+	}
+}
