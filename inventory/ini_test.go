@@ -139,3 +139,21 @@ func FuzzYAMLInventory(f *testing.F) {
 		}
 	})
 }
+
+func TestYAMLInventoryPositions(t *testing.T) {
+	src := "all:\n  children:\n    web:\n      hosts:\n        5:\n"
+	inv := newInventory(Options{})
+	err := inv.parseYAML("inv.yml", []byte(src))
+	var de *diag.Error
+	if !errors.As(err, &de) || de.Pos != (diag.Pos{File: "inv.yml", Line: 5, Col: 9}) || !strings.Contains(de.Msg, "must be a string") {
+		t.Fatalf("parseYAML = %v, want an error at inv.yml:5:9", err)
+	}
+	var w diag.List
+	inv = newInventory(Options{Warnings: &w})
+	if err := inv.parseYAML("inv.yml", []byte("web:\n  hosts: {h: }\n  bogus: {a: 1}\n")); err != nil {
+		t.Fatal(err)
+	}
+	if len(w) != 1 || w[0].Pos.Line != 3 || !strings.Contains(w[0].Msg, "Skipping unexpected key (bogus)") {
+		t.Errorf("warnings = %v, want one at line 3", w)
+	}
+}
