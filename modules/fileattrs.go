@@ -530,3 +530,6 @@ func validateContent(ctx context.Context, h module.Host, validate, dest string, 
 // jsonUnmarshal is encoding/json.Unmarshal, named here so that files that
 // only need it do not import encoding/json for one call.
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// errNotExist is fs.ErrNotExist, for errors.Is on host errors.
+var errNotExist = fs.ErrNotExist
