@@ -248,3 +248,15 @@ func TestKeyring(t *testing.T) {
 		t.Errorf("Keyring.DecryptFile error = %v", err)
 	}
 }
+
+func TestLoadSecretsHomePath(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	if err := os.WriteFile(filepath.Join(home, ".vault_pass"), []byte("from-home\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadSecrets(context.Background(), SecretOptions{VaultIDs: []string{"h@~/.vault_pass"}, Getenv: noEnv})
+	if err != nil || len(got) != 1 || string(got[0].Password) != "from-home" {
+		t.Errorf("LoadSecrets(h@~/.vault_pass) = %q, %v", passwords(got), err)
+	}
+}

@@ -304,3 +304,19 @@ func TestDecryptOnlyMatching(t *testing.T) {
 		}
 	}
 }
+
+// TestDecryptLineEndings: Ansible splits the envelope with splitlines, so
+// CRLF (a file saved on Windows) and a missing final newline both work.
+func TestDecryptLineEndings(t *testing.T) {
+	good := string(fixture(t, "v12_dev.yml"))
+	for name, data := range map[string]string{
+		"crlf":            strings.ReplaceAll(good, "\n", "\r\n"),
+		"cr":              strings.ReplaceAll(good, "\n", "\r"),
+		"no final":        strings.TrimSuffix(good, "\n"),
+		"blank lines end": good + "\n\n",
+	} {
+		if got, err := Decrypt([]byte(data), []Secret{pwDev}); err != nil || string(got) != "env: dev\n" {
+			t.Errorf("Decrypt(%s) = %q, %v", name, got, err)
+		}
+	}
+}
