@@ -2,6 +2,7 @@ package lookup
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,14 +18,24 @@ import (
 
 // decrypt returns data, decrypted if it is vault data (the loader's
 // _decrypt_if_vault_data).
+// Failures are AnsibleVaultError, worded as VaultLib.decrypt words them.
 func (tc *TaskContext) decrypt(name string, data []byte) ([]byte, error) {
 	if !vault.IsEncrypted(data) {
 		return data, nil
 	}
-	if tc.Decrypter == nil {
-		return vault.Keyring(nil).DecryptFile(name, data)
+	var plain []byte
+	err := vault.ErrNoSecrets
+	if tc.Decrypter != nil {
+		plain, err = tc.Decrypter.DecryptFile(name, data)
 	}
-	return tc.Decrypter.DecryptFile(name, data)
+	if err == nil {
+		return plain, nil
+	}
+	msg := err.Error()
+	if errors.Is(err, vault.ErrNoSecrets) {
+		msg = "A vault password must be specified to decrypt data"
+	}
+	return nil, &Error{Kind: KindOther, Class: "ansible.parsing.vault.AnsibleVaultError", Msg: msg, Err: err}
 }
 
 // text decodes file bytes as to_text(errors='surrogate_or_strict') does
@@ -64,8 +75,9 @@ func fileLookup(ctx context.Context, c *Call) ([]any, error) {
 		}
 		b, err := c.Task.readFile(p)
 		if err != nil {
-			if _, isVault := err.(*vault.Error); isVault {
-				return nil, errf("%s", err.Error())
+			var le *Error
+			if errors.As(err, &le) {
+				return nil, le
 			}
 			return nil, errf("could not locate file in lookup: %s", term)
 		}
@@ -90,9 +102,17 @@ func unvaultLookup(ctx context.Context, c *Call) ([]any, error) {
 		if p == "" {
 			return nil, &Error{Kind: KindOther, Class: "ansible.errors.AnsibleParserError", Msg: fmt.Sprintf("Unable to find file matching \"%s\" ", term)}
 		}
-		b, err := c.Task.readFile(p)
+		raw, err := os.ReadFile(p)
 		if err != nil {
-			return nil, errf("%s", err.Error())
+			return nil, errf("%s", pyOSError(err))
+		}
+		if vault.IsEncrypted(raw) && c.Task.Decrypter == nil {
+			// DataLoader.get_real_file's own check and wording
+			return nil, &Error{Kind: KindOther, Class: "ansible.errors.AnsibleParserError", Msg: "A vault password or secret must be specified to decrypt " + p}
+		}
+		b, err := c.Task.decrypt(p, raw)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, text(b))
 	}
@@ -339,6 +359,10 @@ func templateLookup(ctx context.Context, c *Call) ([]any, error) {
 		}
 		b, err := c.Task.readFile(p)
 		if err != nil {
+			var le *Error
+			if errors.As(err, &le) {
+				return nil, le
+			}
 			return nil, errf("%s", err.Error())
 		}
 		if c.Task.Renderer == nil {

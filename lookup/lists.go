@@ -3,6 +3,7 @@ package lookup
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"math/big"
 	"regexp"
 	"strconv"
@@ -168,6 +169,18 @@ func subelementsLookup(ctx context.Context, c *Call) ([]any, error) {
 	if len(terms) == 3 {
 		f, ok := terms[2].(*pyval.Dict)
 		if !ok {
+			// Ansible's check lets through anything whose items are all
+			// flag names, then fails calling .get on it
+			items, err := iterate(terms[2])
+			allFlags := err == nil
+			for _, it := range items {
+				if s, _ := str(it); s != "skip_missing" {
+					allFlags = false
+				}
+			}
+			if allFlags {
+				return nil, &Error{Kind: KindOther, Class: "AttributeError", Msg: fmt.Sprintf("'%s' object has no attribute 'get'", pyval.TypeName(terms[2]))}
+			}
 			return nil, termsErr("the optional third item must be a dict with flags skip_missing")
 		}
 		flags = f

@@ -63,7 +63,9 @@ func NewRegistry() *Registry {
 func (r *Registry) Register(name string, p Plugin) {
 	names := []string{name}
 	if !strings.Contains(name, ".") {
-		names = append(names, "ansible.builtin."+name)
+		// ansible.legacy.<name> resolves to the built-in too when no
+		// local plugin shadows it
+		names = append(names, "ansible.builtin."+name, "ansible.legacy."+name)
 	}
 	for _, n := range names {
 		if _, dup := r.plugins[n]; dup {

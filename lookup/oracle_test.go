@@ -187,6 +187,12 @@ func runCase(reg *Registry, root string, c *pyval.Dict, form string) *pyval.Dict
 		tc.InventoryHostname = h.(string)
 	}
 	tc.Vars = dictVars{vars}
+	if pw, ok := c.Get("loader_vault"); ok {
+		tc.Decrypter = nil
+		if pw != "" {
+			tc.Decrypter = vault.Keyring{{ID: "default", Password: []byte(pw.(string))}}
+		}
+	}
 	env := pyval.NewDict(0)
 	if e, ok := c.Get("env"); ok {
 		env = e.(*pyval.Dict)
