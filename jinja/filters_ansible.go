@@ -424,7 +424,7 @@ func fItems2dict(s *state, v any, args []any, kw *kwargs) (any, error) {
 		k, ok1 := m.Get(a[0])
 		x, ok2 := m.Get(a[1])
 		if !ok1 || !ok2 {
-			return nil, rtErr("items2dict requires each dictionary in the list to contain the keys '%s' and '%s', got %s instead.", pyStr(a[0]), pyStr(a[1]), pyRepr(m))
+			return nil, rtErr("items2dict requires each dictionary in the list to contain the keys '%s' and '%s', got %s instead.", pyStr(a[0]), pyStr(a[1]), pyRepr(v))
 		}
 		d.Set(k, x)
 	}

@@ -1,11 +1,9 @@
 package jinja
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
-	"unicode/utf8"
 
 	"gplay/pyval"
 )
@@ -188,80 +186,265 @@ func jsonWrite(b *strings.Builder, v any, o jsonOpts, depth int) error {
 	return nil
 }
 
-// jsonLoads is Python's json.loads: objects keep their key order.
+// jsonLoads is Python's json.loads: objects keep their key order, numbers
+// with a fraction or exponent are floats, and errors are worded as
+// Python's json.JSONDecodeError.
 func jsonLoads(s string) (any, error) {
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.UseNumber()
-	v, err := jsonValue(dec, 0)
+	d := &jsonDec{s: []rune(s)}
+	d.ws()
+	v, err := d.value(0)
 	if err != nil {
-		return nil, rtErr("%s", err.Error())
+		return nil, err
 	}
-	if dec.More() {
-		return nil, rtErr("Extra data")
-	}
-	if _, err := dec.Token(); err == nil {
-		return nil, rtErr("Extra data")
+	d.ws()
+	if d.i != len(d.s) {
+		return nil, d.fail("Extra data", d.i)
 	}
 	return v, nil
 }
 
-func jsonValue(dec *json.Decoder, depth int) (any, error) {
+type jsonDec struct {
+	s []rune
+	i int
+}
+
+func (d *jsonDec) fail(msg string, pos int) error {
+	line, col := 1, pos+1
+	for j := 0; j < pos && j < len(d.s); j++ {
+		if d.s[j] == '\n' {
+			line++
+			col = pos - j
+		}
+	}
+	return rtErr("%s: line %d column %d (char %d)", msg, line, col, pos)
+}
+
+func (d *jsonDec) ws() {
+	for d.i < len(d.s) && (d.s[d.i] == ' ' || d.s[d.i] == '\t' || d.s[d.i] == '\n' || d.s[d.i] == '\r') {
+		d.i++
+	}
+}
+
+func (d *jsonDec) lit(word string) bool {
+	if d.i+len(word) > len(d.s) || string(d.s[d.i:d.i+len(word)]) != word {
+		return false
+	}
+	d.i += len(word)
+	return true
+}
+
+func (d *jsonDec) value(depth int) (any, error) {
 	if depth > 500 {
-		return nil, fmt.Errorf("maximum recursion depth exceeded")
+		return nil, rtErr("maximum recursion depth exceeded while decoding a JSON document")
 	}
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
+	if d.i >= len(d.s) {
+		return nil, d.fail("Expecting value", d.i)
 	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '[':
-			l := pyval.NewList()
-			for dec.More() {
-				x, err := jsonValue(dec, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				l.Append(x)
-			}
-			_, err := dec.Token()
-			return l, err
-		case '{':
-			d := pyval.NewDict(4)
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				x, err := jsonValue(dec, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				d.Set(kt.(string), x)
-			}
-			_, err := dec.Token()
-			return d, err
-		}
-		return nil, fmt.Errorf("unexpected %v", t)
-	case json.Number:
-		str := string(t)
-		if !strings.ContainsAny(str, ".eE") {
-			if r, ok := pyIntStr(str, 10); ok {
-				return r, nil
-			}
-		}
-		f, _ := pyFloat(str)
-		return f, nil
-	case string:
-		if !utf8.ValidString(t) {
-			return strings.ToValidUTF8(t, "\ufffd"), nil
-		}
-		return t, nil
-	case bool:
-		return t, nil
-	case nil:
+	switch c := d.s[d.i]; {
+	case c == '"':
+		return d.str()
+	case c == '{':
+		return d.object(depth)
+	case c == '[':
+		return d.array(depth)
+	case d.lit("null"):
 		return nil, nil
+	case d.lit("true"):
+		return true, nil
+	case d.lit("false"):
+		return false, nil
+	case d.lit("NaN"):
+		return math.NaN(), nil
+	case d.lit("Infinity"):
+		return math.Inf(1), nil
+	case d.lit("-Infinity"):
+		return math.Inf(-1), nil
+	case c == '-' || c >= '0' && c <= '9':
+		return d.number()
 	}
-	return nil, fmt.Errorf("unexpected token")
+	return nil, d.fail("Expecting value", d.i)
+}
+
+func (d *jsonDec) number() (any, error) {
+	start := d.i
+	digits := func() int {
+		n := 0
+		for d.i < len(d.s) && d.s[d.i] >= '0' && d.s[d.i] <= '9' {
+			d.i++
+			n++
+		}
+		return n
+	}
+	if d.s[d.i] == '-' {
+		d.i++
+	}
+	if d.i < len(d.s) && d.s[d.i] == '0' {
+		d.i++
+	} else if digits() == 0 {
+		d.i = start
+		return nil, d.fail("Expecting value", start)
+	}
+	isFloat := false
+	if d.i+1 < len(d.s) && d.s[d.i] == '.' && d.s[d.i+1] >= '0' && d.s[d.i+1] <= '9' {
+		d.i++
+		digits()
+		isFloat = true
+	}
+	if d.i < len(d.s) && (d.s[d.i] == 'e' || d.s[d.i] == 'E') {
+		save := d.i
+		d.i++
+		if d.i < len(d.s) && (d.s[d.i] == '+' || d.s[d.i] == '-') {
+			d.i++
+		}
+		if digits() == 0 {
+			d.i = save
+		} else {
+			isFloat = true
+		}
+	}
+	text := string(d.s[start:d.i])
+	if isFloat {
+		f, _ := pyFloat(text)
+		return f, nil
+	}
+	v, _ := pyIntStr(text, 10)
+	return v, nil
+}
+
+func (d *jsonDec) str() (any, error) {
+	start := d.i
+	d.i++
+	var b strings.Builder
+	for {
+		if d.i >= len(d.s) {
+			return nil, d.fail("Unterminated string starting at", start)
+		}
+		c := d.s[d.i]
+		switch {
+		case c == '"':
+			d.i++
+			return b.String(), nil
+		case c < 0x20:
+			return nil, d.fail("Invalid control character at", d.i)
+		case c == '\\':
+			if d.i+1 >= len(d.s) {
+				return nil, d.fail("Unterminated string starting at", start)
+			}
+			e := d.s[d.i+1]
+			switch e {
+			case '"', '\\', '/':
+				b.WriteRune(e)
+			case 'b':
+				b.WriteByte('\b')
+			case 'f':
+				b.WriteByte('\f')
+			case 'n':
+				b.WriteByte('\n')
+			case 'r':
+				b.WriteByte('\r')
+			case 't':
+				b.WriteByte('\t')
+			case 'u':
+				r, ok := d.hex4(d.i + 2)
+				if !ok {
+					return nil, d.fail("Invalid \\uXXXX escape", d.i+1)
+				}
+				d.i += 4
+				if r >= 0xd800 && r <= 0xdbff && d.i+7 < len(d.s) && d.s[d.i+2] == '\\' && d.s[d.i+3] == 'u' {
+					if r2, ok := d.hex4(d.i + 4); ok && r2 >= 0xdc00 && r2 <= 0xdfff {
+						r = 0x10000 + (r-0xd800)<<10 + (r2 - 0xdc00)
+						d.i += 6
+					}
+				}
+				b.WriteRune(r)
+			default:
+				return nil, d.fail("Invalid \\escape", d.i)
+			}
+			d.i += 2
+		default:
+			b.WriteRune(c)
+			d.i++
+		}
+	}
+}
+
+func (d *jsonDec) hex4(at int) (rune, bool) {
+	if at+4 > len(d.s) {
+		return 0, false
+	}
+	var r rune
+	for _, h := range d.s[at : at+4] {
+		if h > 0x7f || !isHex(byte(h)) {
+			return 0, false
+		}
+		r = r*16 + rune(hexVal(byte(h)))
+	}
+	return r, true
+}
+
+func (d *jsonDec) object(depth int) (any, error) {
+	m := pyval.NewDict(4)
+	d.i++
+	d.ws()
+	if d.i < len(d.s) && d.s[d.i] == '}' {
+		d.i++
+		return m, nil
+	}
+	for {
+		if d.i >= len(d.s) || d.s[d.i] != '"' {
+			return nil, d.fail("Expecting property name enclosed in double quotes", d.i)
+		}
+		k, err := d.str()
+		if err != nil {
+			return nil, err
+		}
+		d.ws()
+		if d.i >= len(d.s) || d.s[d.i] != ':' {
+			return nil, d.fail("Expecting ':' delimiter", d.i)
+		}
+		d.i++
+		d.ws()
+		v, err := d.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		m.Set(k, v)
+		d.ws()
+		if d.i < len(d.s) && d.s[d.i] == '}' {
+			d.i++
+			return m, nil
+		}
+		if d.i >= len(d.s) || d.s[d.i] != ',' {
+			return nil, d.fail("Expecting ',' delimiter", d.i)
+		}
+		d.i++
+		d.ws()
+	}
+}
+
+func (d *jsonDec) array(depth int) (any, error) {
+	l := pyval.NewList()
+	d.i++
+	d.ws()
+	if d.i < len(d.s) && d.s[d.i] == ']' {
+		d.i++
+		return l, nil
+	}
+	for {
+		v, err := d.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		l.Append(v)
+		d.ws()
+		if d.i < len(d.s) && d.s[d.i] == ']' {
+			d.i++
+			return l, nil
+		}
+		if d.i >= len(d.s) || d.s[d.i] != ',' {
+			return nil, d.fail("Expecting ',' delimiter", d.i)
+		}
+		d.i++
+		d.ws()
+	}
 }

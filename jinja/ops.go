@@ -747,7 +747,7 @@ func intOp(op string, a, b int64) (any, error) {
 		return floorDiv(a, b), nil
 	case "%":
 		if b == 0 {
-			return nil, rtErr("integer division or modulo by zero")
+			return nil, rtErr("integer modulo by zero")
 		}
 		return a - floorDiv(a, b)*b, nil
 	case "**":
