@@ -85,7 +85,11 @@ type pyRegexp struct {
 }
 
 // compilePy compiles a Python regular expression.
-func compilePy(expr string) (*pyRegexp, error) {
+func compilePy(expr string) (*pyRegexp, error) { return compilePyOpts(expr, regexp2.None) }
+
+// compilePyOpts compiles with flags (regexp2.Multiline is re.MULTILINE,
+// regexp2.Singleline is re.DOTALL).
+func compilePyOpts(expr string, opts regexp2.RegexOptions) (*pyRegexp, error) {
 	var b strings.Builder
 	names := map[string]int{}
 	groups := 0
@@ -138,7 +142,7 @@ func compilePy(expr string) (*pyRegexp, error) {
 		}
 		b.WriteByte(c)
 	}
-	re, err := regexp2.Compile(b.String(), regexp2.None)
+	re, err := regexp2.Compile(b.String(), opts)
 	if err != nil {
 		return nil, fmt.Errorf("invalid regular expression %q: %w", expr, err)
 	}
