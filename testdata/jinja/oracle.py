@@ -51,7 +51,7 @@ def plain(v):
     if isinstance(v, float):
         return float(v)
     if isinstance(v, str):
-        return str(v)
+        return str(v.encode('utf-8', 'surrogatepass'), 'utf-8', 'surrogatepass')
     if isinstance(v, (set, frozenset)):
         return sorted(plain(x) for x in v)
     if hasattr(v, '__iter__') and not isinstance(v, (bytes,)):
