@@ -31,6 +31,10 @@ type Result struct {
 	// Return is the module-specific part: a struct (or pointer to one) with
 	// json tags, or a map. It must survive encoding/json.
 	Return any
+	// ControllerFiles are files the engine writes on the controller (the
+	// fetch module); they are not part of the registered result, so a
+	// transport must carry them beside ToDict's dict.
+	ControllerFiles []ControllerFile
 
 	noLog []string
 }
@@ -46,6 +50,15 @@ type Diff struct {
 	BeforeHeader string `json:"before_header,omitempty"`
 	AfterHeader  string `json:"after_header,omitempty"`
 	Prepared     string `json:"prepared,omitempty"`
+}
+
+// ControllerFile is a file to write on the controller. Path is relative
+// to the playbook directory unless absolute. The engine writes it
+// atomically, creating parent directories, only when its content differs
+// from what is there, and then marks the task changed (Ansible's fetch).
+type ControllerFile struct {
+	Path string `json:"path"`
+	Data []byte `json:"data"`
 }
 
 // Fail marks the result failed with err's text as msg (unless err is nil).
