@@ -24,7 +24,7 @@ var layers = map[string][]string{
 	"agent":      {"diag", "pyval", "module"},
 	"connection": {"diag", "pyval", "vault", "module", "agent"},
 	"engine":     {"diag", "pyval", "vault", "yaml11", "jinja", "lookup", "module", "inventory", "play", "agent", "connection"},
-	"output":     {"diag", "pyval", "module", "engine"},
+	"output":     {"diag", "pyval", "module", "play", "engine"},
 }
 
 func TestImportLayers(t *testing.T) {
