@@ -42,6 +42,12 @@ type Renderer interface {
 	RenderTemplate(ctx context.Context, t Template) (any, error)
 }
 
+// RendererFunc adapts a function to Renderer.
+type RendererFunc func(ctx context.Context, t Template) (any, error)
+
+// RenderTemplate implements Renderer.
+func (f RendererFunc) RenderTemplate(ctx context.Context, t Template) (any, error) { return f(ctx, t) }
+
 // Template is one template lookup request given to a Renderer.
 type Template struct {
 	Name       string   // the term, as the user wrote it
@@ -88,6 +94,11 @@ type TaskContext struct {
 	// InventoryHostname lets the vars lookup fall back to
 	// hostvars[inventory_hostname][name] as Ansible does.
 	InventoryHostname string
+	// Hosts resolves inventory patterns ("web:&prod", "!db") to host
+	// names in inventory order, for the inventory_hostnames lookup; the
+	// engine answers from its inventory (Ansible rebuilds one from the
+	// groups variable). Nil makes that lookup fail.
+	Hosts func(patterns []string) ([]string, error)
 	// Check is the task's check mode. Ansible's lookups ignore it (a pipe
 	// runs and a password file is written under --check too), and so do
 	// ours; it is here for plugins that may care.
