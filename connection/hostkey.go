@@ -37,6 +37,8 @@ type HostKeyError struct {
 // Changed reports whether the host is known with other keys.
 func (e *HostKeyError) Changed() bool { return len(e.Known) > 0 }
 
+// Error names the host, the offered key's fingerprint and the command that
+// fixes the problem once the user has checked the key.
 func (e *HostKeyError) Error() string {
 	fp := e.Key.Type() + " key " + ssh.FingerprintSHA256(e.Key)
 	if e.Changed() {
@@ -55,6 +57,7 @@ func (e *HostKeyError) Error() string {
 		e.Host, strings.Join(e.Files, ", "), fp, scan, shellQuote(e.hostName), shellQuote(e.userFile))
 }
 
+// Is makes every HostKeyError an ErrUnreachable.
 func (e *HostKeyError) Is(target error) bool { return target == ErrUnreachable }
 
 // knownFileOf names the file holding the first recorded key ("file:line").
