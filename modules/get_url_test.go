@@ -44,8 +44,10 @@ func TestGetURL(t *testing.T) {
 			},
 		},
 		{
-			Name:        "into a directory, checksum from a list",
-			Args:        func(r string) *pyval.Dict { return moduletest.Args("url", srv.URL+"/tool.sh", "dest", r, "checksum", "sha256:"+srv.URL+"/SHA256SUMS") },
+			Name: "into a directory, checksum from a list",
+			Args: func(r string) *pyval.Dict {
+				return moduletest.Args("url", srv.URL+"/tool.sh", "dest", r, "checksum", "sha256:"+srv.URL+"/SHA256SUMS")
+			},
 			WantChanged: true,
 			Verify: func(t *testing.T, r string, res module.Result) {
 				if readFile(t, r+"/tool.sh") != string(body) {
@@ -54,8 +56,10 @@ func TestGetURL(t *testing.T) {
 			},
 		},
 		{
-			Name:    "checksum mismatch",
-			Args:    func(r string) *pyval.Dict { return moduletest.Args("url", srv.URL+"/tool.sh", "dest", r+"/x", "checksum", "sha1:0000") },
+			Name: "checksum mismatch",
+			Args: func(r string) *pyval.Dict {
+				return moduletest.Args("url", srv.URL+"/tool.sh", "dest", r+"/x", "checksum", "sha1:0000")
+			},
 			WantErr: "did not match 0000; it was ",
 		},
 		{

@@ -47,6 +47,9 @@ type Case struct {
 	Snapshot func(root string) string
 	// Verify checks the host and the real run's result.
 	Verify func(t *testing.T, root string, res module.Result)
+	// Module, when set, builds the module for this root (a module value
+	// configured to work below root); otherwise Run's module is used.
+	Module func(root string) module.Module
 }
 
 // Run runs c against m: check run, real run, rerun, and the suite's
@@ -57,6 +60,9 @@ func Run(t *testing.T, m module.Module, c Case) {
 		root := t.TempDir()
 		if c.Setup != nil {
 			c.Setup(t, root)
+		}
+		if c.Module != nil {
+			m = c.Module(root)
 		}
 		snapDir := root
 		if c.Snapshot != nil {
