@@ -8,7 +8,7 @@ import (
 	"gplay/pyval"
 )
 
-func init() { registerAction("add_host", actAddHost, false) }
+func init() { registerAction("add_host", actAddHost, true) }
 
 // actAddHost adds a host to the in-memory inventory
 // (ansible.builtin.add_host).
@@ -55,5 +55,5 @@ func actAddHost(ctx context.Context, a *actionCtx) (*pyval.Dict, error) {
 	for i, g := range groups {
 		gl[i] = g
 	}
-	return pyval.DictOf("add_host", pyval.DictOf("groups", pyval.NewList(gl...), "host_name", name, "host_vars", vars), "changed", false, "failed", false), nil
+	return pyval.DictOf("add_host", pyval.DictOf("groups", pyval.NewList(gl...), "host_name", name, "host_vars", vars), "changed", true, "failed", false), nil
 }

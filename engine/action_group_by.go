@@ -8,7 +8,7 @@ import (
 	"gplay/pyval"
 )
 
-func init() { registerAction("group_by", actGroupBy, false) }
+func init() { registerAction("group_by", actGroupBy, true) }
 
 // actGroupBy puts the host into a group named by key
 // (ansible.builtin.group_by).
@@ -27,5 +27,5 @@ func actGroupBy(ctx context.Context, a *actionCtx) (*pyval.Dict, error) {
 		parents = listOf(p)
 	}
 	a.hr.pr.r.opts.Inventory.AddHost(a.hr.h.name, []string{group}, nil)
-	return pyval.DictOf("add_group", group, "changed", false, "parent_groups", pyval.NewList(parents...), "failed", false), nil
+	return pyval.DictOf("add_group", group, "changed", true, "parent_groups", pyval.NewList(parents...), "failed", false), nil
 }

@@ -14,7 +14,7 @@ func init() {
 		// for groups of hosts.
 		registerAction(n, func(context.Context, *actionCtx) (*pyval.Dict, error) {
 			return nil, fmt.Errorf("includes run at the play level")
-		}, n != "include_role")
+		}, true)
 	}
 }
 

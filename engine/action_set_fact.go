@@ -9,7 +9,7 @@ import (
 	"gplay/pyval"
 )
 
-func init() { registerAction("set_fact", actSetFact, false) }
+func init() { registerAction("set_fact", actSetFact, true) }
 
 var varNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
@@ -25,6 +25,10 @@ func actSetFact(ctx context.Context, a *actionCtx) (*pyval.Dict, error) {
 	var bad error
 	args.Range(func(k, v any) bool {
 		ks := pyval.Str(k)
+		// keys are templated too (set_fact "{{ name }}": value)
+		if tk, err := a.sc.templateStr(ks); err == nil {
+			ks = tk
+		}
 		if ks == "cacheable" {
 			cacheable = truthy(v)
 			return true

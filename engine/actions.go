@@ -48,10 +48,10 @@ type actionSet struct{ reg *module.Registry }
 func (s actionSet) Action(name string) (play.ActionInfo, bool) {
 	short := play.ShortAction(name)
 	if _, ok := engineActions[short]; ok && (short == name || strings.HasPrefix(name, "ansible.")) {
-		return play.ActionInfo{}, true
+		return play.ActionInfo{FreeForm: freeFormActions[short]}, true
 	}
 	if isStaticAction(short) && (short == name || strings.HasPrefix(name, "ansible.")) {
-		return play.ActionInfo{}, true
+		return play.ActionInfo{FreeForm: true}, true
 	}
 	if s.reg == nil {
 		return play.ActionInfo{}, false
@@ -89,7 +89,10 @@ func isStaticAction(short string) bool {
 func (s actionSet) Names() []string {
 	var out []string
 	for n := range engineActions {
-		out = append(out, n, "ansible.builtin."+n)
+		out = append(out, n, "ansible.builtin."+n, "ansible.legacy."+n)
+	}
+	for _, n := range []string{"import_tasks", "import_role"} {
+		out = append(out, n, "ansible.builtin."+n, "ansible.legacy."+n)
 	}
 	if s.reg != nil {
 		out = append(out, s.reg.Names()...)

@@ -135,8 +135,16 @@ func runLookup(ctx context.Context, pr *playRun, file, name string, terms []any,
 				}
 				return nil, fmt.Errorf("could not find '%s' key in iterated item '%s'", key, pyval.Repr(d))
 			}
+			// Ansible hands out the parent without the subelement key
+			parent := pyval.NewDict(d.Len())
+			d.Range(func(k, v any) bool {
+				if pyval.Str(k) != key {
+					parent.Set(k, v)
+				}
+				return true
+			})
 			for _, s := range listOf(sub) {
-				out = append(out, pyval.NewList(d, s))
+				out = append(out, pyval.NewList(parent, s))
 			}
 		}
 		return out, nil

@@ -35,6 +35,8 @@ type hostState struct {
 	failed, unreachable bool
 	// ended is meta: end_host (for the current play).
 	ended bool
+	// played: the host was in a play, so it appears in the recap.
+	played bool
 	stats HostStats
 	// notified holds handlers notified and not yet run.
 	notified map[*play.Task]bool
@@ -241,7 +243,9 @@ func (r *run) recap() {
 	sort.Strings(names)
 	var rows []HostStats
 	for _, n := range names {
-		rows = append(rows, r.hosts[n].stats)
+		if r.hosts[n].played {
+			rows = append(rows, r.hosts[n].stats)
+		}
 	}
 	r.report(Recap{Hosts: rows, Duration: time.Since(r.start)})
 }
@@ -411,6 +415,7 @@ func (r *run) runPlay(ctx context.Context, p *play.Play) error {
 	}
 	for _, h := range live {
 		r.host(h).ended = false
+		r.host(h).played = true
 	}
 	batches, err := serialBatches(p.Kw["serial"], live, ps)
 	if err != nil {

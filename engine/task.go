@@ -374,6 +374,9 @@ func (hr *hostRun) runOnce(ctx context.Context, sc *scope, item any) *pyval.Dict
 			}
 		}
 	}
+	// as Ansible 2.14's TaskExecutor, the exhausted count reported is the
+	// configured retries, one less than the attempts made
+	d.Set("attempts", int64(retries))
 	d.Set("failed", true)
 	return d
 }

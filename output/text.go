@@ -271,8 +271,13 @@ func (t *Text) result(ev engine.HostResult) {
 	if ev.Looped {
 		// the items were shown one by one; the default callback shows
 		// nothing more for the aggregate, except "...ignoring"
-		if ev.Status == engine.StatusFailed && ev.Ignored {
+		switch {
+		case ev.Status == engine.StatusFailed && ev.Ignored:
 			t.line(colCyan, "...ignoring")
+		case ev.Status == engine.StatusSkipped:
+			// v2_runner_on_skipped prints the host once more when every
+			// item was skipped
+			t.line(colCyan, "skipping: ["+host+"]")
 		}
 		return
 	}
@@ -293,7 +298,8 @@ func (t *Text) result(ev engine.HostResult) {
 	case engine.StatusSkipped:
 		s := "skipping: [" + host + "]"
 		if ev.IsItem {
-			s += " => (item=" + t.itemLabel(ev) + ")"
+			// the default callback leaves a space after skipped items
+			s += " => (item=" + t.itemLabel(ev) + ") "
 		}
 		if t.opts.Verbosity > 0 {
 			s += " => " + t.dump(ev)

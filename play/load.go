@@ -15,6 +15,9 @@ import (
 
 // ActionInfo says how an action takes free-form arguments.
 type ActionInfo struct {
+	// FreeForm: the action accepts words that are not k=v
+	// (_raw_params); others reject them as "extra params".
+	FreeForm bool
 	// RawKeys, when non-nil, makes the action free-form as command's:
 	// only k=v words whose key it accepts become arguments, every other
 	// word stays in _raw_params (parse_kv's check_raw).
@@ -542,6 +545,9 @@ func (l *Loader) actionForm(t *Task, pair *yaml11.Pair) error {
 		for _, p := range kv {
 			t.Args.Set(p[0], p[1])
 		}
+		if t.Args.Has(RawParams) && !info.FreeForm && info.RawKeys == nil && l.opts.Actions != nil {
+			return l.errAt(v.Pos, "this task '%s' has extra params, which is only allowed in the following modules: %s", name, strings.Join(l.freeFormNames(), ", "))
+		}
 	case int64, float64, bool:
 		t.Args = pyval.DictOf(RawParams, pyval.Str(x))
 	default:
@@ -581,6 +587,19 @@ func (l *Loader) block(n *yaml11.Node, t *Task) (*Task, error) {
 		}
 	}
 	return t, nil
+}
+
+// freeFormNames lists the actions that take free-form words, for the
+// extra params error.
+func (l *Loader) freeFormNames() []string {
+	var out []string
+	for _, n := range l.opts.Actions.Names() {
+		if info, ok := l.opts.Actions.Action(n); ok && (info.FreeForm || info.RawKeys != nil) {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // ShortAction returns an action name without an ansible.builtin. or
