@@ -261,3 +261,27 @@ func FuzzParseKV(f *testing.F) {
 		}
 	})
 }
+
+func TestInventoryHostnames(t *testing.T) {
+	var asked []string
+	tc := &TaskContext{Hosts: func(p []string) ([]string, error) {
+		asked = p
+		if p[0] == "bad[" {
+			return nil, errors.New("bad pattern")
+		}
+		return []string{"web1", "web2"}, nil
+	}}
+	reg := NewRegistry()
+	ctx := WithTask(context.Background(), tc)
+	res, err := reg.Lookup(ctx, "inventory_hostnames", []any{"web:&prod", "!db"}, nil)
+	if err != nil || !reflect.DeepEqual(res, []any{pyval.Unsafe("web1"), pyval.Unsafe("web2")}) || !reflect.DeepEqual(asked, []string{"web:&prod", "!db"}) {
+		t.Errorf("inventory_hostnames = %#v, %v (asked %q)", res, err, asked)
+	}
+	res, err = reg.Lookup(ctx, "inventory_hostnames", []any{"bad["}, nil)
+	if err != nil || res == nil || len(res) != 0 {
+		t.Errorf("inventory_hostnames(bad pattern) = %#v, %v; want [] as Ansible", res, err)
+	}
+	if _, err := reg.Lookup(context.Background(), "inventory_hostnames", []any{"all"}, nil); err == nil {
+		t.Errorf("inventory_hostnames without Hosts: no error")
+	}
+}

@@ -190,7 +190,7 @@ func runCase(reg *Registry, root string, c *pyval.Dict, form string) *pyval.Dict
 		tc.RolePath = filepath.Join(root, rp.(string))
 		vars.Set("role_path", tc.RolePath)
 	}
-	if h, ok := vars.Get("inventory_hostname"); ok {
+	if h, ok := vars.Get("inventory_hostname"); ok && dstr(c, "name") != "vars_hostvars_from_vars" {
 		tc.InventoryHostname = h.(string)
 	}
 	tc.Vars = dictVars{vars}

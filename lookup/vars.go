@@ -86,15 +86,20 @@ func varsLookup(ctx context.Context, c *Call) ([]any, error) {
 // hostVar is hostvars[inventory_hostname][name].
 func (tc *TaskContext) hostVar(name string) (any, bool) {
 	hv, ok := tc.getVar("hostvars")
-	if !ok || tc.InventoryHostname == "" {
+	name0 := tc.InventoryHostname
+	if name0 == "" {
+		v, _ := tc.getVar("inventory_hostname")
+		name0, _ = str(v)
+	}
+	if !ok || name0 == "" {
 		return nil, false
 	}
 	var host any
 	switch h := hv.(type) {
 	case *pyval.Dict:
-		host, ok = h.Get(tc.InventoryHostname)
+		host, ok = h.Get(name0)
 	case Vars:
-		host, ok = h.Get(tc.InventoryHostname)
+		host, ok = h.Get(name0)
 	default:
 		return nil, false
 	}
