@@ -11,6 +11,22 @@
 // plugins/vars/host_group_vars.py, so that host order, group depth and
 // variable precedence come out the same.
 //
+// Deliberate differences from Ansible 2.14:
+//   - inventory scripts, inventory plugins (plugin: files, auto), toml
+//     inventories and vars plugins other than host_group_vars are not
+//     supported; such sources are reported as unparsable;
+//   - Python literals in INI values that pyval cannot hold: sets become
+//     lists, complex numbers stay text, ints beyond 64 bits stay text;
+//   - one host pattern expands to at most 100,000 hosts;
+//   - where Ansible orders grandchild groups by iterating a Python set
+//     (Group.get_descendants), we use insertion order, breadth first;
+//   - an explicit key overriding a merge key (<<) is not a duplicate-key
+//     warning (yaml11).
+//
+// Note for callers: ansible-inventory treats its working directory (or
+// --playbook-dir) as the playbook directory, so its group_vars/host_vars
+// apply; the CLI reproduces that with AddPlaybookDir.
+//
 // Data flow: main (gplay inventory) and engine call Load with the -i
 // sources; engine adds the playbook directory's group_vars/host_vars with
 // AddPlaybookDir and asks for HostVars, Select and the magic-variable

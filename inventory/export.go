@@ -42,11 +42,34 @@ func (inv *Inventory) ExportHostVars(h *Host) (*pyval.Dict, error) {
 	return removeInternal(v), nil
 }
 
+// ownHostVars is what --export shows for a host: its own variables and its
+// host_vars files, without group variables.
+func (inv *Inventory) ownHostVars(h *Host) (*pyval.Dict, error) {
+	out := h.Vars.Copy()
+	for _, dirs := range [][]string{inv.varsDirs(), inv.playDirs} {
+		for _, d := range dirs {
+			if err := inv.mergeVarsFiles(out, d, "host_vars", h.Name); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return removeInternal(out), nil
+}
+
 // ListJSON renders `ansible-inventory --list`: groups with their direct
 // hosts and children, and _meta.hostvars, as Python's json.dumps with
 // sort_keys and indent 4 (trailing newline included).
-func (inv *Inventory) ListJSON() (string, error) {
+func (inv *Inventory) ListJSON() (string, error) { return inv.listJSON(false) }
+
+// ExportJSON renders `ansible-inventory --list --export`: as ListJSON, but
+// each group carries its own vars and hostvars hold only what is set on
+// the host itself (host lines and host_vars files), as an inventory file
+// would be written.
+func (inv *Inventory) ExportJSON() (string, error) { return inv.listJSON(true) }
+
+func (inv *Inventory) listJSON(export bool) (string, error) {
 	results := pyval.NewDict(len(inv.groupOrder) + 1)
+	var ferr error
 	seen := map[*Group]bool{}
 	var format func(g *Group)
 	format = func(g *Group) {
@@ -69,6 +92,15 @@ func (inv *Inventory) ListJSON() (string, error) {
 		if len(kids) > 0 {
 			entry.Set("children", pyval.NewList(kids...))
 		}
+		if export {
+			gv, err := inv.GroupVars(g)
+			if err != nil && ferr == nil {
+				ferr = err
+			}
+			if gv = removeInternal(gv); gv.Len() > 0 {
+				entry.Set("vars", gv)
+			}
+		}
 		if entry.Len() > 0 {
 			results.Set(g.Name, entry)
 		} else {
@@ -76,9 +108,15 @@ func (inv *Inventory) ListJSON() (string, error) {
 		}
 	}
 	format(inv.groups["all"])
+	if ferr != nil {
+		return "", ferr
+	}
 	hostvars := pyval.NewDict(len(inv.hostOrder))
 	for _, h := range inv.HostList() {
 		v, err := inv.ExportHostVars(h)
+		if export {
+			v, err = inv.ownHostVars(h)
+		}
 		if err != nil {
 			return "", err
 		}

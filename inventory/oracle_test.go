@@ -132,7 +132,13 @@ func runOracle(t *testing.T, c invCase, cmd string) string {
 			argv = append(argv, args[i], v)
 		}
 	} else {
-		argv = append(argv, args...)
+		for i := 0; i < len(args); i++ {
+			argv = append(argv, args[i])
+			if args[i] == "--playbook-dir" && i+1 < len(args) {
+				i++
+				argv = append(argv, c.sourcePath(args[i]))
+			}
+		}
 	}
 	x := exec.Command(prog, argv...)
 	x.Dir = t.TempDir()
@@ -175,8 +181,18 @@ func runGplay(c invCase, cmd string) (string, error) {
 		return "", err
 	}
 	args := splitArgs(cmd)
+	for i := 0; i+1 < len(args); i++ {
+		if args[i] == "--playbook-dir" {
+			inv.AddPlaybookDir(c.sourcePath(args[i+1]))
+			args = append(args[:i:i], args[i+2:]...)
+			break
+		}
+	}
 	switch args[0] {
 	case "--list":
+		if len(args) > 1 && args[1] == "--export" {
+			return inv.ExportJSON()
+		}
 		return inv.ListJSON()
 	case "--host":
 		return inv.HostJSON(args[1])
