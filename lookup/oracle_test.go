@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"gplay/pyval"
@@ -33,14 +34,17 @@ func haveAnsible() bool {
 	return exec.Command("/usr/bin/python3", "-c", "import ansible.template").Run() == nil
 }
 
-func havePythonJinja() bool {
+var havePythonJinja = sync.OnceValue(func() bool {
 	return exec.Command("/usr/bin/python3", "-c", "import jinja2").Run() == nil
-}
+})
 
 // TestOracleUpToDate regenerates the expected results with Ansible's own
 // lookup plugins and checks that the checked-in file matches (or rewrites
 // it under -update).
 func TestOracleUpToDate(t *testing.T) {
+	if testing.Short() && !*update {
+		t.Skip("SKIP: -short: not regenerating expected.json with Ansible (takes seconds)")
+	}
 	if !haveAnsible() {
 		t.Skip("SKIP: /usr/bin/python3 with ansible-core not available; using checked-in expected.json")
 	}
