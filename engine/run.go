@@ -469,9 +469,12 @@ func serialBatches(serial any, hosts []string, s *scope) ([][]string, error) {
 	}
 	var ns []int
 	for _, sz := range sizes {
-		v, err := s.template(sz)
-		if err != nil {
-			return nil, err
+		v := sz
+		if s != nil {
+			var err error
+			if v, err = s.template(sz); err != nil {
+				return nil, err
+			}
 		}
 		str := strings.TrimSpace(pyval.Str(v))
 		n := 0
@@ -485,8 +488,8 @@ func serialBatches(serial any, hosts []string, s *scope) ([][]string, error) {
 				n = 1
 			}
 		} else {
-			n, err = strconv.Atoi(str)
-			if err != nil {
+			var err error
+			if n, err = strconv.Atoi(str); err != nil {
 				return nil, fmt.Errorf("invalid serial value %q", str)
 			}
 		}
