@@ -1,6 +1,7 @@
 package yaml11
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -107,7 +108,15 @@ func (b *builder) scalar(y *yaml.Node, n *Node) error {
 	case "!vault", "!vault-encrypted":
 		n.val = &Vault{Ciphertext: []byte(n.Text), Pos: n.Pos, dec: b.opts.Decrypter}
 		return nil
-	case "!!binary", "!!set", "!!omap", "!!pairs", "!!map", "!!seq":
+	case "!!binary":
+		// PyYAML gives bytes; pyval has none, so the decoded text.
+		raw, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(n.Text), ""))
+		if err != nil {
+			return b.errorf(n.Pos, "", "failed to decode base64 data: %v", err)
+		}
+		n.val = string(raw)
+		return nil
+	case "!!set", "!!omap", "!!pairs", "!!map", "!!seq":
 		return b.errorf(n.Pos, "", "tag %s is not supported on a scalar", n.Tag)
 	}
 	v, err := resolveTagged(n.Tag, n.Text)
@@ -143,7 +152,7 @@ func (b *builder) sequence(y *yaml.Node, n *Node) error {
 func (b *builder) mapping(y *yaml.Node, n *Node) error {
 	n.Kind = MappingNode
 	switch n.Tag {
-	case "", "!!map", "!!python/dict", "!unsafe":
+	case "", "!!map", "!!python/dict", "!unsafe", "!!set":
 	default:
 		return b.errorf(n.Pos, "", "could not determine a constructor for the tag '%s'", n.Tag)
 	}

@@ -14,7 +14,17 @@
 // Deliberate differences from Ansible, all documented at the code:
 //   - timestamps (2001-12-14) stay strings; PyYAML makes datetime.date but
 //     pyval has no date kind, and Ansible renders them as the same text;
-//   - integers that do not fit in 64 bits stay strings.
+//   - integers that do not fit in 64 bits stay strings;
+//   - !!binary gives the decoded text (PyYAML: bytes) and !!set a list of
+//     the members (PyYAML: set), since pyval has neither kind;
+//   - a plain "=" value is the string "=" (PyYAML fails to construct it);
+//   - an explicit key overriding a merged (<<) one is not reported as a
+//     duplicate key (Ansible 2.14 warns);
+//   - go-yaml's scanner is stricter than libyaml in a few corners: a
+//     comment glued to a closing quote ("y"# c) is a syntax error here.
+//
+// docs_test.go holds a corpus of documents checked against Ansible's
+// AnsibleLoader when /usr/bin/python3 has it; knownDiffs lists the above.
 //
 // Data flow: play and inventory call Load/Decode on file contents; jinja and
 // engine see only pyval values (plus *Vault, decrypted on first use).

@@ -199,6 +199,15 @@ func (n *Node) value(memo map[*Node]any) any {
 		}
 		out = l
 	case MappingNode:
+		if n.Tag == "!!set" {
+			// PyYAML gives a set; pyval has none, so a list of the members.
+			l := &pyval.List{Items: make([]any, len(n.Pairs))}
+			for i, p := range n.Pairs {
+				l.Items[i] = p.Key.value(memo)
+			}
+			out = l
+			break
+		}
 		d := pyval.NewDict(len(n.Pairs))
 		for _, p := range n.Pairs {
 			d.Set(p.Key.value(memo), p.Value.value(memo))
