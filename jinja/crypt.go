@@ -1,6 +1,7 @@
 package jinja
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -29,7 +30,7 @@ func randomSalt(n int) string {
 
 // shaCrypt is the SHA-crypt scheme ($5$/$6$) of glibc crypt(3), as
 // specified by Ulrich Drepper.
-func shaCrypt(password, salt string, rounds int, is512 bool) string {
+func shaCrypt(ctx context.Context, password, salt string, rounds int, is512 bool) (string, error) {
 	newHash := sha256.New
 	size := 32
 	prefix := "$5$"
@@ -89,8 +90,15 @@ func shaCrypt(password, salt string, rounds int, is512 bool) string {
 	s := seq(newHash, sl, 16+int(sumA[0]))
 
 	c := sumA
+	h := newHash()
+	next := make([]byte, 0, size)
 	for i := 0; i < rounds; i++ {
-		h := newHash()
+		if i&0xfff == 0 {
+			if err := ctx.Err(); err != nil {
+				return "", err
+			}
+		}
+		h.Reset()
 		if i&1 != 0 {
 			h.Write(p)
 		} else {
@@ -107,7 +115,8 @@ func shaCrypt(password, salt string, rounds int, is512 bool) string {
 		} else {
 			h.Write(p)
 		}
-		c = h.Sum(nil)
+		next = h.Sum(next[:0])
+		c, next = next, c[:0]
 	}
 
 	var order []int
@@ -138,7 +147,7 @@ func shaCrypt(password, salt string, rounds int, is512 bool) string {
 	if customRounds {
 		out += "rounds=" + strconv.Itoa(rounds) + "$"
 	}
-	return out + salt + "$" + enc.String()
+	return out + salt + "$" + enc.String(), nil
 }
 
 func fPasswordHash(s *state, v any, args []any, kw *kwargs) (any, error) {
@@ -170,7 +179,7 @@ func fPasswordHash(s *state, v any, args []any, kw *kwargs) (any, error) {
 				return nil, rtErr("invalid characters in %s salt", ht)
 			}
 		}
-		return shaCrypt(pw, salt, rounds, strings.HasPrefix(ht, "sha512")), nil
+		return shaCrypt(s.ctx, pw, salt, rounds, strings.HasPrefix(ht, "sha512"))
 	case "bcrypt", "blowfish":
 		cost := bcrypt.DefaultCost
 		if rounds != 0 {

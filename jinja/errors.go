@@ -89,6 +89,17 @@ func at(err error, p Pos) error {
 // Ansible then returns the template text as is.
 var errUncompilable = errors.New("uncompilable template")
 
+// maxSize bounds the strings and lists one operation may build (widths,
+// repetition), so that bad input fails instead of exhausting memory.
+const maxSize = 1 << 24
+
+func sizeErr(n int64) error {
+	if n > maxSize || n < -maxSize {
+		return &Error{Kind: ErrRuntime, Msg: "MemoryError: result would be too large"}
+	}
+	return nil
+}
+
 func itoa(i int) string { return strconv.Itoa(i) }
 
 func pyQuote(s string) string { return pyval.QuoteStr(s) }

@@ -27,6 +27,7 @@ type state struct {
 	// resolved caches variables fetched from vars for this render: Jinja
 	// resolves a name once, so `l.append(x)` then `l` sees the same list.
 	resolved map[string]any
+	steps    int
 }
 
 type frame struct {
@@ -467,6 +468,11 @@ func (s *state) importModule(tmpl expr, withContext bool, f *frame, p Pos) (*nam
 // ---- expressions ----
 
 func (s *state) evalExpr(e expr, f *frame) (any, error) {
+	if s.steps++; s.steps&0xfff == 0 {
+		if err := s.ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
 	v, err := s.evalInner(e, f)
 	if err != nil {
 		return nil, at(err, e.exprPos())

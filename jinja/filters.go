@@ -230,6 +230,9 @@ func fCenter(s *state, v any, args []any, kw *kwargs) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := sizeErr(int64(w)); err != nil {
+		return nil, err
+	}
 	return pad(str, w, " ", "center"), nil
 }
 
@@ -1201,6 +1204,9 @@ func fIndent(s *state, v any, args []any, kw *kwargs) (any, error) {
 	} else {
 		n, err := intArg(a[0])
 		if err != nil {
+			return nil, err
+		}
+		if err := sizeErr(int64(n)); err != nil {
 			return nil, err
 		}
 		ind = strings.Repeat(" ", max(n, 0))

@@ -892,7 +892,7 @@ func pyRegex(pattern string, ignorecase, multiline bool) (*regexp2.Regexp, error
 	if err != nil {
 		return nil, rtErr("%s", err.Error())
 	}
-	re.MatchTimeout = 10e9
+	re.MatchTimeout = 2e9 // catastrophic backtracking fails instead of hanging
 	return re, nil
 }
 
@@ -1366,6 +1366,9 @@ func fToJSON(s *state, v any, args []any, kw *kwargs) (any, error) {
 	o := jsonOpts{}
 	if x, ok := kw.get("indent"); ok && x != nil {
 		n, _ := toInt(x)
+		if n > 1<<10 {
+			return nil, sizeErr(maxSize + 1)
+		}
 		o.indent = int(n)
 		o.pretty = true
 	}
@@ -1382,6 +1385,9 @@ func fToNiceJSON(s *state, v any, args []any, kw *kwargs) (any, error) {
 	o := jsonOpts{indent: 4, pretty: true, sortKeys: true}
 	if x, ok := kw.get("indent"); ok {
 		n, _ := toInt(x)
+		if n > 1<<10 {
+			return nil, sizeErr(maxSize + 1)
+		}
 		o.indent = int(n)
 	}
 	if x, ok := kw.get("sort_keys"); ok {
@@ -1401,6 +1407,9 @@ func fTojson(s *state, v any, args []any, kw *kwargs) (any, error) {
 	o := jsonOpts{sortKeys: true}
 	if a[0] != nil {
 		n, _ := toInt(a[0])
+		if n > 1<<10 {
+			return nil, sizeErr(maxSize + 1)
+		}
 		o.indent, o.pretty = int(n), true
 	}
 	str, err := jsonDumps(v, o)

@@ -124,6 +124,9 @@ func percentFormat(format string, args any) (any, error) {
 }
 
 func formatOne(conv byte, flags string, width, prec int, val any) (string, error) {
+	if err := sizeErr(int64(width) + int64(prec)); err != nil {
+		return "", err
+	}
 	if u, ok := val.(pyval.Undefined); ok {
 		return "", undefErr(u)
 	}
@@ -479,6 +482,9 @@ func formatSpec(val any, spec string) (string, error) {
 		}
 		prec, _ = strconv.Atoi(spec[1:k])
 		spec = spec[k:]
+	}
+	if err := sizeErr(int64(width) + int64(prec)); err != nil {
+		return "", err
 	}
 	typ := byte(0)
 	if len(spec) == 1 {

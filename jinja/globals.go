@@ -7,7 +7,7 @@ import (
 )
 
 // maxRange bounds range() so that a typo cannot allocate gigabytes.
-const maxRange = 10_000_000
+const maxRange = 1_000_000
 
 func builtinGlobals() map[string]any {
 	return map[string]any{

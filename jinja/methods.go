@@ -569,6 +569,9 @@ func strMethod(s *state, str, name string, args []any, kw *kwargs) (any, error) 
 		if err != nil {
 			return nil, err
 		}
+		if err := sizeErr(int64(w)); err != nil {
+			return nil, err
+		}
 		n := utf8.RuneCountInString(str)
 		if w <= n {
 			return str, nil
@@ -593,6 +596,9 @@ func strMethod(s *state, str, name string, args []any, kw *kwargs) (any, error) 
 				return nil, typeErr("The fill character must be exactly one character long")
 			}
 			fill = fs
+		}
+		if err := sizeErr(int64(w)); err != nil {
+			return nil, err
 		}
 		where := map[string]string{"ljust": "left", "rjust": "right", "center": "center"}[name]
 		return pad(str, w, fill, where), nil

@@ -649,11 +649,17 @@ func binaryOp(op string, a, b any) (any, error) {
 	case "*":
 		if n, ok := toInt(b); ok {
 			if r, ok := repeat(a, n); ok {
+				if r == nil {
+					return nil, sizeErr(maxSize + 1)
+				}
 				return r, nil
 			}
 		}
 		if n, ok := toInt(a); ok {
 			if r, ok := repeat(b, n); ok {
+				if r == nil {
+					return nil, sizeErr(maxSize + 1)
+				}
 				return r, nil
 			}
 		}
@@ -679,22 +685,25 @@ func repeat(v any, n int64) (any, bool) {
 	if n < 0 {
 		n = 0
 	}
-	if n > 1<<20 {
-		n = 1 << 20 // a template cannot need more; keeps bad input from exhausting memory
-	}
 	switch t := v.(type) {
 	case string:
-		if int64(len(t))*n > 1<<24 {
-			n = (1 << 24) / int64(max(len(t), 1))
+		if sizeErr(int64(len(t))*n) != nil || sizeErr(n) != nil {
+			return nil, true
 		}
 		return strings.Repeat(t, int(n)), true
 	case *pyval.List:
+		if sizeErr(int64(len(t.Items))*n) != nil || sizeErr(n) != nil {
+			return nil, true
+		}
 		out := make([]any, 0, len(t.Items)*int(n))
 		for i := int64(0); i < n; i++ {
 			out = append(out, t.Items...)
 		}
 		return pyval.NewList(out...), true
 	case pyval.Tuple:
+		if sizeErr(int64(len(t))*n) != nil || sizeErr(n) != nil {
+			return nil, true
+		}
 		out := make(pyval.Tuple, 0, len(t)*int(n))
 		for i := int64(0); i < n; i++ {
 			out = append(out, t...)

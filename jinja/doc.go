@@ -1,0 +1,72 @@
+// Package jinja is gplay's Jinja2 engine, written to behave as Jinja2 3.1
+// does inside Ansible 2.14 (jinja2_native=False): the same grammar,
+// Python's value semantics (on package pyval), Ansible's filters and tests,
+// its native-result rules and its error messages.
+//
+// # Place in the data flow
+//
+// The engine holds one *Env per run and, for each host, a Vars that
+// resolves variables lazily. It calls
+//
+//   - Env.Template for every variable and module argument value (strings,
+//     and lists/dicts item by item): Ansible's Templar.template. A string
+//     without delimiters comes back unchanged; "{{ name }}" of a bool or
+//     number variable is that value; any other result is rendered to text
+//     and turned back into a list, dict or bool when the text reads as one
+//     (ansible_eval_concat), so "{{ [1, 2] }}" is a list and "{{ 5 }}" is
+//     the string "5".
+//   - Env.Render for the template module: always a string, trailing
+//     newlines kept, trim_blocks/lstrip_blocks per task (FileOptions).
+//   - Env.Cond for when, changed_when, failed_when, until and assert's
+//     that: Ansible's Conditional, including its "is defined" rescue and
+//     its error wording.
+//   - Env.Eval for a bare expression whose native value is wanted.
+//
+// IsTemplate says whether a string needs templating at all.
+//
+// # Variables
+//
+// Vars.Get returns a variable's value; an implementation templates values
+// that are themselves templates (Env.LazyVars does that for a *pyval.Dict,
+// with Ansible's rules: an undefined inside becomes an Undefined carrying
+// the error, so `is defined` and default() still work). RawVars, when
+// implemented, gives the untemplated value for the "{{ name }}" shortcut.
+// A value implementing Mapping is treated as a read-only dict, for lazily
+// built structures such as hostvars.
+//
+// # Injected capabilities
+//
+// The package does no I/O of its own: include/import/from-import read
+// templates through Options.Loader, lookup()/query()/q() call
+// Options.Lookuper, now() and strftime use Options.Now. Only the file tests
+// (is file, is directory, is exists, is link) and realpath/expanduser look
+// at the controller's filesystem, as Ansible's do.
+//
+// # Errors
+//
+// Every failure is an *Error with a Kind (syntax, undefined, runtime), a
+// message worded as Ansible's ("'etcd_version' is undefined", "'dict
+// object' has no attribute 'foo'") and, when known, the line and column
+// inside the template; the caller adds the position of the YAML scalar.
+// Bad input never panics: sizes (repetition, padding, range) are bounded,
+// recursion is limited and the context is checked while rendering.
+//
+// # Performance
+//
+// Parsed templates are cached by source text and options, so a template
+// rendered for many hosts is lexed and parsed once. Env is safe for
+// concurrent use; a render's state is per call.
+//
+// # Differences from Ansible
+//
+// Known, deliberate or not yet closed (see testdata/jinja/known_diffs.txt
+// for the corpus cases): Python ints are 64-bit here (larger results become
+// floats); error texts of Python's re, PyYAML and jmespath differ;
+// from_yaml uses go.yaml.in/yaml/v4 until package yaml11 is ready; random,
+// shuffle and password_hash salts use Go's generators (same distribution,
+// not Python's sequence for a given seed); bcrypt hashes come from
+// golang.org/x/crypto/bcrypt; template results are not marked unsafe.
+//
+// jinja imports pyval and the standard library (plus regexp2, yaml/v4 and
+// x/crypto/bcrypt); it must not import the engine or anything above it.
+package jinja
