@@ -3,6 +3,7 @@ package lookup
 // builtins are the plugins NewRegistry installs, by short name.
 func builtins() map[string]Plugin {
 	return map[string]Plugin{
+		"config":              PluginFunc(configLookup),
 		"csvfile":             PluginFunc(csvfileLookup),
 		"dict":                PluginFunc(dictLookup),
 		"env":                 PluginFunc(envLookup),

@@ -2,7 +2,7 @@
 // behaves (lib/ansible/plugins/lookup/*.py): file, template, env, vars,
 // pipe, lines, fileglob, first_found, items, list, indexed_items, dict,
 // sequence, together, nested, subelements, random_choice, password, ini,
-// csvfile, unvault, varnames and inventory_hostnames, under their short,
+// csvfile, unvault, varnames, inventory_hostnames and config, under their short,
 // ansible.builtin.* and ansible.legacy.* names.
 //
 // # Place in the data flow
@@ -35,6 +35,7 @@
 //		Vars:              hostVars,    // jinja.Vars of the task, templated on Get
 //		InventoryHostname: host,
 //		Hosts:             inv.Match,   // patterns -> host names, for inventory_hostnames
+//		Config:            cfg.Lookup,  // ansible.cfg / ANSIBLE_* settings, for config
 //		Renderer:          renderer,    // renders template lookups (see Renderer)
 //		Decrypter:         keyring,     // vault.Keyring
 //		Check:             check,
@@ -91,5 +92,5 @@
 // template_mtime and template_run_date are strings, not datetimes.
 // Ansible templates string terms once more before a plugin runs
 // (listify_lookup_plugin_terms); gplay takes the terms as jinja evaluated
-// them. url and config are not implemented.
+// them. url is not implemented.
 package lookup

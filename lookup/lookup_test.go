@@ -285,3 +285,25 @@ func TestInventoryHostnames(t *testing.T) {
 		t.Errorf("inventory_hostnames without Hosts: no error")
 	}
 }
+
+func TestConfigLookup(t *testing.T) {
+	tc := &TaskContext{Config: func(s, pt, pn string) (any, bool) {
+		switch {
+		case s == "DEFAULT_BECOME_USER" && pt == "":
+			return "root", true
+		case s == "become_user" && pt == "become" && pn == "sudo":
+			return "admin", true
+		}
+		return nil, false
+	}}
+	reg := NewRegistry()
+	ctx := WithTask(context.Background(), tc)
+	res, err := reg.Lookup(ctx, "config", []any{"DEFAULT_BECOME_USER"}, nil)
+	if err != nil || Join(res) != pyval.Unsafe("root") {
+		t.Errorf("config(DEFAULT_BECOME_USER) = %#v, %v", res, err)
+	}
+	res, err = reg.Lookup(ctx, "config", []any{"become_user"}, pyval.DictOf("plugin_type", "become", "plugin_name", "sudo"))
+	if err != nil || Join(res) != pyval.Unsafe("admin") {
+		t.Errorf("config(become_user, sudo) = %#v, %v", res, err)
+	}
+}

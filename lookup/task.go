@@ -99,6 +99,11 @@ type TaskContext struct {
 	// engine answers from its inventory (Ansible rebuilds one from the
 	// groups variable). Nil makes that lookup fail.
 	Hosts func(patterns []string) ([]string, error)
+	// Config answers the config lookup: the value of an Ansible setting
+	// (DEFAULT_BECOME_USER…) as ansible.cfg and ANSIBLE_* made it, or,
+	// with pluginType and pluginName set, a plugin's setting. ok is false
+	// for an unknown setting. Nil: every setting is unknown.
+	Config func(setting, pluginType, pluginName string) (value any, ok bool)
 	// Check is the task's check mode. Ansible's lookups ignore it (a pipe
 	// runs and a password file is written under --check too), and so do
 	// ours; it is here for plugins that may care.
