@@ -12,6 +12,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -27,6 +28,7 @@ type SSHConn struct {
 	slots   chan struct{} // one token per open session, see maxSessions
 
 	closeOnce sync.Once
+	closed    atomic.Bool
 	closeErr  error
 	onClose   func() // set by Pool to forget the connection
 }
@@ -39,6 +41,9 @@ func (c *SSHConn) String() string { return c.desc }
 // Alive reports whether the transport is still up, as far as is known
 // without a round trip.
 func (c *SSHConn) Alive() bool {
+	if c.closed.Load() {
+		return false
+	}
 	select {
 	case <-c.done:
 		return false
@@ -51,6 +56,7 @@ func (c *SSHConn) Alive() bool {
 // running are killed by sshd when their channels close.
 func (c *SSHConn) Close() error {
 	c.closeOnce.Do(func() {
+		c.closed.Store(true)
 		err := c.client.Close()
 		if err != nil && !errors.Is(err, net.ErrClosed) && !errors.Is(err, io.EOF) {
 			c.closeErr = err
@@ -77,9 +83,17 @@ func (c *SSHConn) broken() bool {
 // Ansible reports a host whose connection dropped mid-task.
 func (c *SSHConn) lost(err error) error {
 	if c.broken() {
+		c.dead()
 		return markUnreachable(fmt.Errorf("connection to %s lost: %w", c.desc, err))
 	}
 	return err
+}
+
+// dead closes a connection found broken, so that a Pool forgets it at once
+// instead of handing it out until x/crypto notices the transport is gone.
+func (c *SSHConn) dead() {
+	// The transport is already gone; closing only releases resources.
+	_ = c.Close()
 }
 
 // maxSessions bounds the sessions gplay opens at once on one connection,
@@ -106,6 +120,7 @@ func (c *SSHConn) newSession(ctx context.Context) (*ssh.Session, func(), error) 
 		var oce *ssh.OpenChannelError
 		if !errors.As(err, &oce) {
 			release()
+			c.dead()
 			return nil, nil, markUnreachable(fmt.Errorf("open session on %s: %w", c.desc, err))
 		}
 		if time.Now().After(deadline) {

@@ -83,6 +83,9 @@ func (r resolver) sshG(ctx context.Context, host string, args sshArgs) (map[stri
 	cmd.Stderr = &stderr
 	cmd.Stdin = nil
 	out, err := cmd.Output()
+	if err != nil && ctx.Err() != nil {
+		return nil, fmt.Errorf("read OpenSSH configuration for %s: %w", host, context.Cause(ctx))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read OpenSSH configuration for %s (%s -G): %v: %s",
 			host, r.sshPath, err, strings.TrimSpace(stderr.String()))
