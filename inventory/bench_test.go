@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"fmt"
 	"path/filepath"
 	"testing"
 )
@@ -46,6 +47,39 @@ func BenchmarkSelect(b *testing.B) {
 	for b.Loop() {
 		if _, err := inv.Select("frontend:&web[100:1100]:!~api.*", nil); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestHostVarsConcurrent is what an engine with many forks does: every
+// worker asks for its host's variables at once (run with -race).
+func TestHostVarsConcurrent(t *testing.T) {
+	src, _ := filepath.Abs("../testdata/inventory/big-vars-tree/hosts")
+	inv, err := Load([]string{src}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hosts := inv.HostList()
+	done := make(chan error, 8)
+	for w := range 8 {
+		go func() {
+			for i := w; i < len(hosts); i += 8 {
+				v, err := inv.HostVars(hosts[i])
+				if err != nil {
+					done <- err
+					return
+				}
+				if _, ok := v.Get("level"); !ok {
+					done <- fmt.Errorf("%s has no level", hosts[i].Name)
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-done; err != nil {
+			t.Error(err)
 		}
 	}
 }
