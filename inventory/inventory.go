@@ -97,9 +97,9 @@ func newInventory(opts Options) *Inventory {
 		findCache: map[string][]string{},
 		hostVars:  map[*Host]*pyval.Dict{},
 	}
-	inv.AddGroup("all")
-	inv.AddGroup("ungrouped")
-	inv.mustAddChild("all", "ungrouped")
+	all, ungrouped := inv.AddGroup("all"), inv.AddGroup("ungrouped")
+	// cannot fail: two distinct new groups, no loop possible
+	_ = all.addChildGroup(ungrouped)
 	return inv
 }
 
@@ -219,12 +219,6 @@ func (inv *Inventory) AddChild(group, child string) error {
 		return nil
 	}
 	return fmt.Errorf("%s is not a known host nor group", child)
-}
-
-func (inv *Inventory) mustAddChild(group, child string) {
-	if err := inv.AddChild(group, child); err != nil {
-		panic(err) // only called for all/ungrouped, which always exist
-	}
 }
 
 // SetVar sets a group variable as Ansible's Group.set_variable:
@@ -492,9 +486,9 @@ func (inv *Inventory) reconcile() {
 
 // invalidate drops cached merged variables after the inventory changed.
 func (inv *Inventory) invalidate() {
-	if inv.hostVars != nil && len(inv.hostVars) > 0 {
-		inv.mu.Lock()
+	inv.mu.Lock()
+	if len(inv.hostVars) > 0 {
 		inv.hostVars = map[*Host]*pyval.Dict{}
-		inv.mu.Unlock()
 	}
+	inv.mu.Unlock()
 }

@@ -88,7 +88,11 @@ func (inv *Inventory) parseSource(src string) (bool, error) {
 	}
 	inv.current = src
 	defer func() { inv.current = "" }()
-	var failures []error
+	type failure struct {
+		plugin string
+		err    error
+	}
+	var failures []failure
 	for _, pl := range plugins {
 		if !pl.wants(src) {
 			continue
@@ -97,37 +101,29 @@ func (inv *Inventory) parseSource(src string) (bool, error) {
 		if err == nil {
 			return true, nil
 		}
-		failures = append(failures, fmt.Errorf("Failed to parse %s with %s plugin: %w", src, pl.name, err))
+		failures = append(failures, failure{pl.name, err})
 	}
+	var errs []error
 	for _, f := range failures {
+		msg := fmt.Sprintf("Failed to parse %s with %s plugin: ", src, f.plugin)
 		var de *diag.Error
-		if errors.As(f, &de) {
+		if errors.As(f.err, &de) {
 			w := *de
 			w.Severity = diag.SevWarning
-			w.Msg = fmt.Sprintf("Failed to parse %s with %s plugin: %s", src, pluginOf(f), de.Msg)
+			w.Msg = msg + de.Msg
 			if inv.opts.Warnings != nil {
 				inv.opts.Warnings.Add(&w)
 			}
 		} else {
-			inv.warn(diag.Pos{File: src}, "%v", f)
+			inv.warn(diag.Pos{File: src}, "%s%v", msg, f.err)
 		}
+		errs = append(errs, f.err)
 	}
 	if inv.opts.AnyUnparsedIsFailed {
-		return false, &diag.Error{Pos: diag.Pos{File: src}, Msg: "Completely failed to parse inventory source " + src, Err: errors.Join(failures...)}
+		return false, &diag.Error{Pos: diag.Pos{File: src}, Msg: "Completely failed to parse inventory source " + src, Err: errors.Join(errs...)}
 	}
 	inv.warn(diag.Pos{File: src}, "Unable to parse %s as an inventory source", src)
 	return false, nil
-}
-
-func pluginOf(err error) string {
-	s := err.Error()
-	if i := strings.Index(s, " with "); i >= 0 {
-		rest := s[i+6:]
-		if j := strings.Index(rest, " plugin"); j >= 0 {
-			return rest[:j]
-		}
-	}
-	return "?"
 }
 
 // plugin is one of Ansible's inventory plugins in INVENTORY_ENABLED order

@@ -51,7 +51,7 @@ func sortGroups(gs []*Group) []*Group {
 
 // AddPlaybookDir adds dir's group_vars/ and host_vars/ as the playbook's
 // vars (precedence levels 5, 7 and 10: above the inventory's of the same
-// kind). The engine calls it once per playbook directory.
+// kind). The engine calls it once per playbook directory, before running.
 func (inv *Inventory) AddPlaybookDir(dir string) {
 	abs, err := filepath.Abs(dir)
 	if err == nil {
@@ -91,7 +91,10 @@ func (inv *Inventory) varsDirs() []string {
 // groups' vars by depth/priority/name, group_vars/all (inventory, then
 // playbook), group_vars/<group> (inventory, then playbook), the host's own
 // vars, host_vars/<host> (inventory, then playbook). The result is cached
-// and must not be modified; magic variables are not included.
+// and must not be modified; magic variables are not included. HostVars is
+// safe for concurrent use while the inventory is not being changed
+// (AddDynamicHost, AddDynamicGroup and AddPlaybookDir must not run at the
+// same time).
 func (inv *Inventory) HostVars(h *Host) (*pyval.Dict, error) {
 	inv.mu.Lock()
 	if v, ok := inv.hostVars[h]; ok {
