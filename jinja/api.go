@@ -171,7 +171,11 @@ type FileOptions struct {
 // string literals are Jinja's.
 func (e *Env) Render(ctx context.Context, src string, vars Vars, fo FileOptions) (string, error) {
 	opts := lexOpts{trimBlocks: !fo.KeepBlockNewline, lstripBlocks: fo.LstripBlocks}
-	body, err := e.compile(src, opts)
+	text, err := applyOverrides(src, &opts)
+	if err != nil {
+		return "", err
+	}
+	body, err := e.compile(text, opts)
 	if err == errUncompilable {
 		return src, nil
 	}
@@ -184,6 +188,42 @@ func (e *Env) Render(ctx context.Context, src string, vars Vars, fo FileOptions)
 		return "", cleanErr(err)
 	}
 	return keepNewlines(src, out.String()), nil
+}
+
+// applyOverrides handles a first line "#jinja2: trim_blocks: False, ..."
+// as Ansible's do_template does, returning the template without it.
+func applyOverrides(src string, opts *lexOpts) (string, error) {
+	const prefix = "#jinja2:"
+	if !strings.HasPrefix(src, prefix) {
+		return src, nil
+	}
+	eol := strings.IndexByte(src, '\n')
+	line, rest := src[len(prefix):], ""
+	if eol >= 0 {
+		line, rest = src[len(prefix):eol], src[eol+1:]
+	} else {
+		// Python's data[len(prefix):-1] and data[0:] when find() is -1
+		line, rest = src[len(prefix):max(len(src)-1, len(prefix))], src
+	}
+	for _, pair := range strings.Split(line, ",") {
+		key, val, ok := strings.Cut(pair, ":")
+		if !ok {
+			return "", &Error{Kind: ErrRuntime, Msg: "failed to parse jinja2 override '" + strings.TrimSpace(pair) + "'. Did you use something different from colon as key-value separator?"}
+		}
+		v, ok := literalEval(strings.TrimSpace(val), false)
+		if !ok {
+			return "", &Error{Kind: ErrRuntime, Msg: "malformed node or string in jinja2 override: " + strings.TrimSpace(val)}
+		}
+		switch strings.TrimSpace(key) {
+		case "trim_blocks":
+			opts.trimBlocks = pyval.Truth(v)
+		case "lstrip_blocks":
+			opts.lstripBlocks = pyval.Truth(v)
+		default:
+			return "", &Error{Kind: ErrRuntime, Msg: "jinja2 override " + strings.TrimSpace(key) + " is not supported by gplay"}
+		}
+	}
+	return rest, nil
 }
 
 // keepNewlines re-adds trailing newlines Jinja dropped (do_template's
@@ -274,8 +314,13 @@ func (e *Env) templateString(ctx context.Context, src string, vars Vars) (any, e
 			}
 		}
 	}
-	opts := lexOpts{trimBlocks: true, rawVarStrings: strings.Contains(src, "\\") && strings.Contains(src, "{{")}
-	body, err := e.compile(src, opts)
+	opts := lexOpts{trimBlocks: true}
+	text, err := applyOverrides(src, &opts)
+	if err != nil {
+		return nil, err
+	}
+	opts.rawVarStrings = strings.Contains(text, "\\") && strings.Contains(text, "{{")
+	body, err := e.compile(text, opts)
 	if err == errUncompilable {
 		return src, nil
 	}

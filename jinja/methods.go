@@ -1,6 +1,7 @@
 package jinja
 
 import (
+	"math"
 	"sort"
 	"strings"
 	"unicode"
@@ -41,6 +42,8 @@ func hasMethod(obj any, name string) bool {
 		return dictMethods[name]
 	case Mapping:
 		return name == "items" || name == "keys" || name == "values" || name == "get"
+	case float64:
+		return name == "is_integer"
 	case *cycler:
 		return name == "next" || name == "reset"
 	case *joiner:
@@ -93,6 +96,10 @@ func callMethod(s *state, recv any, name string, args []any, kw *kwargs) (any, e
 		return dictMethod(r, name, args, kw)
 	case Mapping:
 		return dictMethod(mappingToDict(r), name, args, kw)
+	case float64:
+		if name == "is_integer" {
+			return r == math.Trunc(r) && !math.IsInf(r, 0), nil
+		}
 	case *loopObj:
 		return loopMethod(r, name, args)
 	case *cycler:
