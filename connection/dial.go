@@ -288,6 +288,10 @@ func (p *dialPlan) connect(ctx context.Context, hc *hostConfig, explicit map[str
 		}
 	}
 	if err != nil {
+		if ctx.Err() != nil {
+			// A cancelled run is not an unreachable host.
+			return fail(fmt.Errorf("connect to %s: %w", addr, context.Cause(ctx)))
+		}
 		return fail(markUnreachable(err))
 	}
 
@@ -336,7 +340,8 @@ func (p *dialPlan) connect(ctx context.Context, hc *hostConfig, explicit map[str
 		case timedOut:
 			err = fmt.Errorf("ssh handshake with %s timed out after %s", addr, p.timeout)
 		case ctx.Err() != nil:
-			err = fmt.Errorf("ssh handshake with %s: %w", addr, context.Cause(ctx))
+			// Cancelled, not unreachable.
+			return fail(fmt.Errorf("ssh handshake with %s: %w", addr, context.Cause(ctx)))
 		case strings.Contains(err.Error(), "unable to authenticate"):
 			err = fmt.Errorf("ssh authentication as %s to %s failed (%s): %w", hc.User, addr, auth.describe(), err)
 		default:

@@ -344,11 +344,34 @@ func TestUnreachable(t *testing.T) {
 	}
 
 	t.Run("cancelled during handshake", func(t *testing.T) {
+		// Cancel once the TCP connection is accepted: the handshake runs.
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
 		ctx, cancel := context.WithCancel(testCtx(t))
-		time.AfterFunc(200*time.Millisecond, cancel)
-		_, err := d.DialSSH(ctx, Target{Host: "127.0.0.1", Port: silentPort, User: "nobody", Timeout: time.Minute})
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("DialSSH = %v, want context.Canceled", err)
+		go func() {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+			// The client speaks first: its banner means the handshake runs.
+			if _, err := c.Read(make([]byte, 1)); err != nil {
+				return
+			}
+			cancel()
+			// Hold the connection until the dialer gave up.
+			_, _ = io.Copy(io.Discard, c)
+		}()
+		start := time.Now()
+		_, err = d.DialSSH(ctx, Target{Host: "127.0.0.1", Port: l.Addr().(*net.TCPAddr).Port, User: "nobody", Timeout: time.Minute})
+		if !errors.Is(err, context.Canceled) || errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "ssh handshake") {
+			t.Errorf("DialSSH = %v, want context.Canceled (not ErrUnreachable) during the ssh handshake", err)
+		}
+		if el := time.Since(start); el > 10*time.Second {
+			t.Errorf("cancelled DialSSH took %v", el)
 		}
 	})
 }
