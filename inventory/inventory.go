@@ -81,6 +81,7 @@ type Inventory struct {
 	playDirs []string
 	invDirs  []string // directories whose group_vars/host_vars are the inventory's
 	current  string   // the source being parsed
+	loaded   bool     // Load finished: changes reconcile at once
 
 	mu        sync.Mutex
 	fileCache map[string]*pyval.Dict // parsed group_vars/host_vars files
@@ -164,13 +165,16 @@ func (inv *Inventory) AddGroup(name string) *Group {
 	g := &Group{Name: name, Vars: pyval.NewDict(0), Priority: 1, hostSet: map[string]bool{}}
 	inv.groups[name] = g
 	inv.groupOrder = append(inv.groupOrder, g)
-	inv.invalidate()
+	inv.changed()
 	return g
 }
 
 // AddHost adds a host if it is not there, puts it in group (when not
 // empty), and returns it. port, when positive, sets ansible_port on a new
-// host only, as Ansible's InventoryData.add_host.
+// host only, as Ansible's InventoryData.add_host. At run time prefer
+// AddDynamicHost, which is what the add_host action does; variables set
+// directly on Host.Vars afterwards are not seen by an already cached
+// HostVars.
 func (inv *Inventory) AddHost(name, group string, port int) (*Host, error) {
 	if name == "" {
 		return nil, fmt.Errorf("invalid empty host name provided")
@@ -200,7 +204,7 @@ func (inv *Inventory) AddHost(name, group string, port int) (*Host, error) {
 	if g != nil {
 		g.addHost(h)
 	}
-	inv.invalidate()
+	inv.changed()
 	return h, nil
 }
 
@@ -211,11 +215,13 @@ func (inv *Inventory) AddChild(group, child string) error {
 		return fmt.Errorf("%s is not a known group", group)
 	}
 	if c := inv.groups[child]; c != nil {
-		return g.addChildGroup(c)
+		err := g.addChildGroup(c)
+		inv.changed()
+		return err
 	}
 	if h := inv.hosts[child]; h != nil {
 		g.addHost(h)
-		inv.invalidate()
+		inv.changed()
 		return nil
 	}
 	return fmt.Errorf("%s is not a known host nor group", child)
@@ -480,6 +486,17 @@ func (inv *Inventory) reconcile() {
 		if inv.hosts[g.Name] != nil {
 			inv.warn(diag.Pos{}, "Found both group and host with same name: %s", g.Name)
 		}
+	}
+	inv.invalidate()
+}
+
+// changed is called after every change: while loading only caches are
+// dropped; once loaded, Ansible's rules are applied again at once (as
+// add_host and group_by do), so a host added to no group is in ungrouped.
+func (inv *Inventory) changed() {
+	if inv.loaded {
+		inv.reconcile()
+		return
 	}
 	inv.invalidate()
 }

@@ -130,6 +130,13 @@ func TestDynamicHostsAndGroups(t *testing.T) {
 	if h := inv.Host("10.0.0.1"); h != nil {
 		t.Error("unknown IP host found")
 	}
+	// The low-level AddHost after loading keeps Ansible's rules too.
+	if _, err := inv.AddHost("loose", "", 0); err != nil {
+		t.Fatal(err)
+	}
+	if hs, _ := inv.Select("ungrouped", nil); names(hs) != "loose" {
+		t.Errorf("ungrouped = %q, want loose", names(hs))
+	}
 	if (&Host{Name: "a.b.c"}).ShortName() != "a" || (&Host{Name: "10.0.0.1"}).ShortName() != "10.0.0.1" {
 		t.Error("ShortName")
 	}

@@ -29,6 +29,7 @@ func (inv *Inventory) AddDynamicHost(name string, groups []string, vars *pyval.D
 			}
 			return true
 		})
+		inv.invalidate()
 	}
 	for _, gn := range groups {
 		g := inv.groups[gn]

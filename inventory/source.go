@@ -39,6 +39,7 @@ func Load(sources []string, opts Options) (*Inventory, error) {
 	} else {
 		inv.warn(diag.Pos{}, "No inventory was parsed, only implicit localhost is available")
 	}
+	inv.loaded = true
 	return inv, nil
 }
 
