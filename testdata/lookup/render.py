@@ -20,6 +20,11 @@ for k in ("variable_start_string", "variable_end_string", "comment_start_string"
         opts[k] = req[k]
 try:
     out = Environment(**opts).from_string(req["source"]).render(req["vars"])
+    # Templar.do_template's preserve_trailing_newlines
+    def trailing(x):
+        return len(x) - len(x.rstrip("\n"))
+    if trailing(req["source"]) > trailing(out):
+        out += "\n" * (trailing(req["source"]) - trailing(out))
     if req["convert_data"] and (out.startswith(("{", "[")) or out in ("True", "False")):
         try:
             out = ast.literal_eval(out)
