@@ -51,7 +51,7 @@ var docCases = []struct{ name, src, want string }{
 	{"null document", "~\n", "None"},
 	{"two empty docs", "---\n---\n", "ERR"},
 	{"binary tag", "a: !!binary aGk=\n", "{'a': b'hi'}"},
-	{"set tag", "a: !!set {x: null, y: null}\n", "{'a': {'x', 'y'}}"},
+	{"set tag", "a: !!set {x: null}\n", "{'a': {'x'}}"},
 	{"long key", "? " + strings.Repeat("k", 1100) + "\n: v\n", "{'" + strings.Repeat("k", 1100) + "': 'v'}"},
 	{"comment after quote", "a: 'x' # c\nb: \"y\"# a comment to libyaml\n", "{'a': 'x', 'b': 'y'}"},
 	{"seq same column", "a:\n- b\nc: d\n", "{'a': ['b'], 'c': 'd'}"},
@@ -72,7 +72,7 @@ var docCases = []struct{ name, src, want string }{
 // stricter than libyaml; the value is what gplay gives.
 var knownDiffs = map[string]string{
 	"binary tag":          "{'a': 'hi'}",
-	"set tag":             "{'a': ['x', 'y']}",
+	"set tag":             "{'a': ['x']}",
 	"comment after quote": "ERR",
 }
 

@@ -91,7 +91,13 @@ func guessHint(src []byte, msg string, p diag.Pos) (string, diag.Pos) {
 		return bracesHint, p
 	}
 	if q := unbalancedQuote(line); q != 0 {
+		if q == '\'' {
+			return "this looks like a quote that is not closed, or text after a closing quote: a quoted value must be quoted as a whole, and inside single quotes a quote is written twice, e.g. msg: 'it''s'", p
+		}
 		return "this looks like a quote that is not closed, or text after a closing quote: a quoted value must be quoted as a whole, e.g. msg: \"say \\\"hi\\\" now\"", p
+	}
+	if extraClosing(line) {
+		return "a ] or } here has no matching [ or {; remove it, or quote the value if it is meant as text", p
 	}
 	if strings.Contains(msg, "unexpected end of stream") || strings.Contains(msg, "quoted scalar") {
 		return "a quote is probably not closed; a quoted value must end with the same quote it starts with", p
@@ -157,4 +163,32 @@ func unbalancedQuote(line string) byte {
 		i++
 	}
 	return q
+}
+
+// extraClosing reports a line with more closing brackets than opening ones
+// outside quotes.
+func extraClosing(line string) bool {
+	depth := 0
+	var q byte
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case q != 0:
+			if c == q {
+				q = 0
+			}
+		case c == '\'' || c == '"':
+			q = c
+		case c == '#' && (i == 0 || line[i-1] == ' '):
+			return false
+		case c == '[' || c == '{':
+			depth++
+		case c == ']' || c == '}':
+			depth--
+			if depth < 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
