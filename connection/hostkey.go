@@ -29,7 +29,7 @@ type HostKeyError struct {
 	// Files are the known_hosts files that were searched.
 	Files []string
 
-	hostName string // for the ssh-keyscan / ssh-keygen hint
+	hostName string // the host to scan for the ssh-keyscan hint
 	port     int
 	userFile string // where accept-new would record keys
 }
@@ -51,10 +51,15 @@ func (e *HostKeyError) Error() string {
 	if e.port != 22 {
 		scan += " -p " + strconv.Itoa(e.port)
 	}
+	scan += " " + shellQuote(e.hostName)
+	if knownhosts.Normalize(net.JoinHostPort(e.hostName, strconv.Itoa(e.port))) != e.Host {
+		// HostKeyAlias: record the scanned keys under the alias.
+		scan += " | sed " + shellQuote("s/^[^ ]*/"+e.Host+"/")
+	}
 	return fmt.Sprintf("host key verification failed: %s is not a known host (searched %s); the server offered %s: "+
-		"check that fingerprint with the host's administrator, then record it with: %s %s >> %s "+
+		"check that fingerprint with the host's administrator, then record it with: %s >> %s "+
 		"(or set StrictHostKeyChecking=accept-new, or host_key_checking=False to skip verification)",
-		e.Host, strings.Join(e.Files, ", "), fp, scan, shellQuote(e.hostName), shellQuote(e.userFile))
+		e.Host, strings.Join(e.Files, ", "), fp, scan, shellQuote(e.userFile))
 }
 
 // Is makes every HostKeyError an ErrUnreachable.
@@ -95,7 +100,7 @@ func newHostKeyChecker(hc *hostConfig, disabled bool) (*hostKeyChecker, error) {
 	c := &hostKeyChecker{
 		mode:     hc.StrictHostKeyChecking,
 		lookup:   knownhosts.Normalize(net.JoinHostPort(name, strconv.Itoa(hc.Port))),
-		hostName: name,
+		hostName: hc.HostName,
 		port:     hc.Port,
 		hash:     hc.HashKnownHosts,
 	}

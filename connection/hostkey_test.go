@@ -240,3 +240,27 @@ func TestHostKeyAskWithTerminal(t *testing.T) {
 		}
 	}
 }
+
+// With HostKeyAlias the keys are recorded under the alias, so the fix
+// rewrites ssh-keyscan's host field.
+func TestHostKeyAliasHint(t *testing.T) {
+	t.Parallel()
+	needBinary(t, "ssh-keyscan")
+	e := newEnv(t, sshdtest.Options{})
+	if err := os.WriteFile(e.knownHosts, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tg := e.target
+	tg.ExtraArgs = "-o HostKeyAlias=myalias"
+	_, err := e.dialer.DialSSH(testCtx(t), tg)
+	var hke *HostKeyError
+	if !errors.As(err, &hke) || hke.Host != "[myalias]:"+strconv.Itoa(e.srv.Port) {
+		t.Fatalf("DialSSH = %v, want an unknown-key error for the alias", err)
+	}
+	fix := fixCommand(t, err.Error(), "record it with: ", " (or set")
+	if out, err := exec.Command("/bin/sh", "-c", fix).CombinedOutput(); err != nil {
+		t.Fatalf("running the suggested fix %q: %v: %s", fix, err, out)
+	}
+	c := dial(t, e.dialer, tg)
+	run(t, c, "true")
+}
