@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -254,8 +255,9 @@ func toInt(v any) (int, error) {
 	case float64:
 		return int(t), nil
 	case string:
-		var n int
-		if _, err := fmt.Sscanf(strings.TrimSpace(t), "%d", &n); err != nil {
+		// Python's int(str): surrounding space, a sign and _ separators.
+		n, err := strconv.Atoi(strings.ReplaceAll(strings.TrimSpace(t), "_", ""))
+		if err != nil || strings.Contains(t, "__") || strings.HasPrefix(strings.TrimSpace(t), "_") {
 			return 0, fmt.Errorf("invalid literal for int() with base 10: %s", pyval.QuoteStr(t))
 		}
 		return n, nil
