@@ -86,12 +86,12 @@ func (blockinfileModule) Run(ctx context.Context, req module.Request) (module.Re
 	}
 	h := req.Host
 	if isDir(h, p.Path) {
-		return module.Result{Return: lineinfileResult{RC: intp(256)}}, fmt.Errorf("Path %s is a directory !", p.Path)
+		return module.Result{Return: rcResult{RC: 256}}, fmt.Errorf("Path %s is a directory !", p.Path)
 	}
 	data, err := h.ReadFile(p.Path)
 	existed := err == nil
 	if !existed && !p.Create {
-		return module.Result{Return: lineinfileResult{RC: intp(257)}}, fmt.Errorf("Path %s does not exist !", p.Path)
+		return module.Result{Return: rcResult{RC: 257}}, fmt.Errorf("Path %s does not exist !", p.Path)
 	}
 	present := p.State == "present"
 	if !present && !existed {

@@ -72,7 +72,11 @@ type lineinfileParams struct {
 type lineinfileResult struct {
 	Found  *int   `json:"found,omitempty"`
 	Backup string `json:"backup"`
-	RC     *int   `json:"rc,omitempty"`
+}
+
+// rcResult is what a failure before any edit registers besides msg.
+type rcResult struct {
+	RC int `json:"rc"`
 }
 
 // pyRegexp is a compiled Python regular expression. regexp2 numbers
@@ -254,7 +258,7 @@ func (lineinfileModule) Run(ctx context.Context, req module.Request) (module.Res
 		warns = append(warns, fmt.Sprintf(msg, name))
 	}
 	if isDir(req.Host, p.Path) {
-		return module.Result{Return: lineinfileResult{RC: intp(256)}}, fmt.Errorf("Path %s is a directory !", p.Path)
+		return module.Result{Return: rcResult{RC: 256}}, fmt.Errorf("Path %s is a directory !", p.Path)
 	}
 	e := &lineEditor{ctx: ctx, h: req.Host, check: req.Check, diff: req.Diff, p: p}
 	var res module.Result
@@ -283,6 +287,8 @@ type lineEditor struct {
 	check bool
 	diff  bool
 	p     lineinfileParams
+	// noAttrDiff leaves out the "(file attributes)" diff (replace has none)
+	noAttrDiff bool
 }
 
 func (e *lineEditor) present() (module.Result, error) {
@@ -293,7 +299,7 @@ func (e *lineEditor) present() (module.Result, error) {
 	var lines []string
 	if !existed {
 		if !p.Create {
-			return module.Result{Return: lineinfileResult{RC: intp(257)}}, fmt.Errorf("Destination %s does not exist !", dest)
+			return module.Result{Return: rcResult{RC: 257}}, fmt.Errorf("Destination %s does not exist !", dest)
 		}
 	} else {
 		data, err := h.ReadFile(dest)
@@ -514,10 +520,15 @@ func (e *lineEditor) finish(changed bool, msg, before, after string, existed boo
 			msg += " and "
 		}
 		msg += "ownership, perms or SE linux context changed"
-		if e.diff && len(sd.Before) > 0 {
-			res.Diff = append(res.Diff, module.Diff{Before: sd.Before, After: sd.After,
-				BeforeHeader: p.Path + " (file attributes)", AfterHeader: p.Path + " (file attributes)"})
+	}
+	if e.diff && existed && !e.noAttrDiff {
+		// as Ansible, the attribute diff is always listed, with only its
+		// headers when no attribute changes
+		ad := module.Diff{BeforeHeader: p.Path + " (file attributes)", AfterHeader: p.Path + " (file attributes)"}
+		if len(sd.Before) > 0 {
+			ad.Before, ad.After = sd.Before, sd.After
 		}
+		res.Diff = append(res.Diff, ad)
 	}
 	res.Changed = changed || ac
 	res.Msg = msg

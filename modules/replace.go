@@ -132,7 +132,7 @@ func (replaceModule) Run(ctx context.Context, req module.Request) (module.Result
 		}
 		msg = fmt.Sprintf("%d replacements made", n)
 	}
-	e := &lineEditor{ctx: ctx, h: h, check: req.Check, diff: req.Diff && changed,
+	e := &lineEditor{ctx: ctx, h: h, check: req.Check, diff: req.Diff && changed, noAttrDiff: true,
 		p: lineinfileParams{Path: p.Path, Backup: p.Backup, Validate: p.Validate, fileArgs: p.fileArgs}}
 	res, err := e.finish(changed, msg, contents, after, true, nil)
 	if err != nil {
