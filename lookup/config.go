@@ -16,7 +16,7 @@ var configOptions = []option{
 // configLookup is ansible.builtin.config: Ansible settings by name,
 // answered by the engine through TaskContext.Config.
 func configLookup(ctx context.Context, c *Call) ([]any, error) {
-	opts, err := resolveOptions("config", configOptions, c.Kw)
+	opts, err := resolveOptions(c.loadName(), configOptions, c.Kw)
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,7 @@ var csvOptions = []option{
 // csvfileLookup is ansible.builtin.csvfile: the col-th field of the first
 // row whose first field is the search key (tab-separated by default).
 func csvfileLookup(ctx context.Context, c *Call) ([]any, error) {
-	opts, err := resolveOptions("csvfile", csvOptions, c.Kw)
+	opts, err := resolveOptions(c.loadName(), csvOptions, c.Kw)
 	if err != nil {
 		return nil, err
 	}

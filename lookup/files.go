@@ -62,7 +62,7 @@ var fileOptions = []option{
 // fileLookup is ansible.builtin.file: the contents of each file, found in
 // the files/ search path.
 func fileLookup(ctx context.Context, c *Call) ([]any, error) {
-	opts, err := resolveOptions("file", fileOptions, c.Kw)
+	opts, err := resolveOptions(c.loadName(), fileOptions, c.Kw)
 	if err != nil {
 		return nil, err
 	}
@@ -274,9 +274,9 @@ func firstFoundTerms(c *Call, terms []any) ([]string, bool, error) {
 		var err error
 		switch t := term.(type) {
 		case *pyval.Dict:
-			opts, err = resolveOptions("first_found", firstFoundOptions, t)
+			opts, err = resolveOptions(c.loadName(), firstFoundOptions, t)
 		case string, pyval.Unsafe:
-			opts, err = resolveOptions("first_found", firstFoundOptions, c.Kw)
+			opts, err = resolveOptions(c.loadName(), firstFoundOptions, c.Kw)
 		case *pyval.List, pyval.Tuple:
 			part, sk, err := firstFoundTerms(c, listify(t))
 			if err != nil {
@@ -346,7 +346,7 @@ var templateOptions = []option{
 // rendered through the task's Renderer with the task's variables, the
 // template_* variables and template_vars.
 func templateLookup(ctx context.Context, c *Call) ([]any, error) {
-	opts, err := resolveOptions("template", templateOptions, c.Kw)
+	opts, err := resolveOptions(c.loadName(), templateOptions, c.Kw)
 	if err != nil {
 		return nil, err
 	}

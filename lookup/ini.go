@@ -24,7 +24,7 @@ var iniOptions = []option{
 // files, read the way Python's configparser reads them (sections, the
 // DEFAULT section, continuation lines, %(name)s interpolation).
 func iniLookup(ctx context.Context, c *Call) ([]any, error) {
-	opts, err := resolveOptions("ini", iniOptions, c.Kw)
+	opts, err := resolveOptions(c.loadName(), iniOptions, c.Kw)
 	if err != nil {
 		return nil, err
 	}

@@ -28,10 +28,12 @@ func (f PluginFunc) Run(ctx context.Context, c *Call) ([]any, error) { return f(
 
 // Call is one invocation of a plugin.
 type Call struct {
-	Name  string // short name, e.g. "file"
-	Terms []any
-	Kw    *pyval.Dict // never nil
-	Task  *TaskContext
+	Name string // short name, e.g. "file"
+	// FullName is the name as the template gave it ("ansible.builtin.file").
+	FullName string
+	Terms    []any
+	Kw       *pyval.Dict // never nil
+	Task     *TaskContext
 	// Loop is true when the plugin runs for a with_<name> loop rather than
 	// lookup()/query(); first_found then searches the subdirectory that
 	// matches the task's action, as Ansible's TaskExecutor sets _subdir.
@@ -92,6 +94,15 @@ func (r *Registry) Has(name string) bool {
 	return ok
 }
 
+// loadName is the plugin's name in option errors: Ansible's _load_name,
+// which for a plugin asked for as ansible.builtin.x is its Python module.
+func (c *Call) loadName() string {
+	if strings.HasPrefix(c.FullName, "ansible.builtin.") {
+		return "ansible_collections.ansible.builtin.plugins.lookup." + c.Name
+	}
+	return c.Name
+}
+
 func shortName(name string) string {
 	if i := strings.LastIndexByte(name, '.'); i >= 0 {
 		return name[i+1:]
@@ -139,15 +150,14 @@ func (r *Registry) Lookup(ctx context.Context, name string, terms []any, kwargs 
 	if terms == nil {
 		terms = []any{}
 	}
-	res, err := p.Run(ctx, &Call{Name: shortName(name), Terms: terms, Kw: kw, Task: tc})
+	res, err := p.Run(ctx, &Call{Name: shortName(name), FullName: name, Terms: terms, Kw: kw, Task: tc})
 	if err != nil {
 		var le *Error
 		if !errors.As(err, &le) {
-			le = &Error{Plugin: shortName(name), Kind: KindOther, Msg: err.Error(), Err: err}
+			le = &Error{Kind: KindOther, Msg: err.Error(), Err: err}
 		}
-		if le.Plugin == "" {
-			le.Plugin = shortName(name)
-		}
+		// Ansible names the plugin as the template did
+		le.Plugin = name
 		if le.Kind == KindUndefined || le.Kind == KindOptions || le.Kind == KindNotFound || errMode == "strict" || (errMode != "warn" && errMode != "ignore") {
 			return nil, le
 		}
@@ -203,7 +213,7 @@ func (r *Registry) Loop(ctx context.Context, name string, value any) ([]any, err
 		}
 		terms = kept
 	}
-	res, err := p.Run(ctx, &Call{Name: short, Terms: terms, Kw: pyval.NewDict(0), Task: Task(ctx), Loop: true})
+	res, err := p.Run(ctx, &Call{Name: short, FullName: name, Terms: terms, Kw: pyval.NewDict(0), Task: Task(ctx), Loop: true})
 	if err != nil {
 		var le *Error
 		if !errors.As(err, &le) {

@@ -173,7 +173,7 @@ var saltChars = []rune("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123
 // for, so that the hash is the same on every run. /dev/null gives a fresh
 // password every time and stores nothing.
 func passwordLookup(ctx context.Context, c *Call) ([]any, error) {
-	opts, err := resolveOptions("password", passwordOptions, c.Kw)
+	opts, err := resolveOptions(c.loadName(), passwordOptions, c.Kw)
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,7 @@ var envOptions = []option{{name: "default", typ: "raw", def: ""}}
 // envLookup is ansible.builtin.env: controller environment variables; the
 // first word of each term is the name.
 func envLookup(ctx context.Context, c *Call) ([]any, error) {
-	opts, err := resolveOptions("env", envOptions, c.Kw)
+	opts, err := resolveOptions(c.loadName(), envOptions, c.Kw)
 	if err != nil {
 		return nil, err
 	}
