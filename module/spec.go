@@ -1,5 +1,11 @@
 package module
 
+import (
+	"strings"
+
+	"gplay/pyval"
+)
+
 // Type is an argument_spec type. The empty Type means "str" for Param.Type
 // and "no element check" for Param.Elements, as in Ansible.
 type Type string
@@ -43,6 +49,9 @@ type Param struct {
 	Fallback []string
 	// Source says whether the engine resolves the value on the controller.
 	Source Source
+	// RemoteIf names bool params that, when true, make a controller Source
+	// param a plain remote value (copy's and unarchive's remote_src).
+	RemoteIf []string
 }
 
 // Rules are Ansible's cross-field constraints.
@@ -122,4 +131,59 @@ func (s Spec) Param(name string) (Param, bool) {
 		}
 	}
 	return Param{}, false
+}
+
+// ControllerSource is a param value the engine must read (and maybe
+// render) on the controller before the call.
+type ControllerSource struct {
+	Param Param
+	// Path is the controller path to look up: the value, or its first
+	// shell word for SourceControllerScript.
+	Path string
+}
+
+// ControllerSources lists the params of raw (unvalidated, templated) args
+// that the engine must resolve on the controller, applying the rules in
+// one place: aliases, RemoteIf flags (lenient booleans), and values that
+// are URLs ("scheme://"), which stay remote.
+func (s Spec) ControllerSources(raw *pyval.Dict) []ControllerSource {
+	if raw == nil {
+		return nil
+	}
+	var out []ControllerSource
+	for _, p := range s.AllParams() {
+		if p.Source == SourceRemote {
+			continue
+		}
+		var v any
+		for _, n := range append([]string{p.Name}, p.Aliases...) {
+			if x, ok := raw.Get(n); ok && x != nil {
+				v = x
+			}
+		}
+		if v == nil {
+			continue
+		}
+		remote := false
+		for _, flag := range p.RemoteIf {
+			if fv, ok := raw.Get(flag); ok {
+				if b, err := CoerceBool(fv); err == nil && b {
+					remote = true
+				}
+			}
+		}
+		path := pyval.Str(v)
+		if remote || strings.Contains(path, "://") {
+			continue
+		}
+		if p.Source == SourceControllerScript {
+			f := strings.Fields(path)
+			if len(f) == 0 {
+				continue
+			}
+			path = f[0]
+		}
+		out = append(out, ControllerSource{Param: p, Path: path})
+	}
+	return out
 }

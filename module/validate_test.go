@@ -1,6 +1,7 @@
 package module
 
 import (
+	"strings"
 	"testing"
 
 	"gplay/pyval"
@@ -179,5 +180,31 @@ func TestToPyMixed(t *testing.T) {
 	r.ToDict()
 	if ret2.Has("changed") {
 		t.Errorf("ToDict modified the Return dict")
+	}
+}
+
+func TestControllerSources(t *testing.T) {
+	spec := Spec{Params: []Param{
+		{Name: "src", Source: SourceControllerFile, RemoteIf: []string{"remote_src"}},
+		{Name: "remote_src", Type: TypeBool},
+		{Name: "_raw_params", Aliases: []string{"cmd"}, Source: SourceControllerScript},
+	}}
+	tests := []struct {
+		args *pyval.Dict
+		want string
+	}{
+		{pyval.DictOf("src", "files/a.conf"), "src=files/a.conf"},
+		{pyval.DictOf("src", "/etc/x", "remote_src", "yes"), ""},
+		{pyval.DictOf("src", "https://example.org/x.tgz"), ""},
+		{pyval.DictOf("cmd", "scripts/run.sh --flag"), "_raw_params=scripts/run.sh"},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, cs := range spec.ControllerSources(tt.args) {
+			got = append(got, cs.Param.Name+"="+cs.Path)
+		}
+		if strings.Join(got, " ") != tt.want {
+			t.Errorf("ControllerSources(%s) = %v, want %s", pyval.Repr(tt.args), got, tt.want)
+		}
 	}
 }

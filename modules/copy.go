@@ -42,7 +42,7 @@ func copyCommonParams() []module.Param {
 func (copyModule) Info() module.Info {
 	id := module.ID("ansible.builtin.copy")
 	params := append(copyCommonParams(),
-		module.Param{Name: "src", Type: module.TypePath, Source: module.SourceControllerFile},
+		module.Param{Name: "src", Type: module.TypePath, Source: module.SourceControllerFile, RemoteIf: []string{"remote_src"}},
 		module.Param{Name: "content", NoLog: true},
 		module.Param{Name: "directory_mode", Type: module.TypeRaw},
 		module.Param{Name: "remote_src", Type: module.TypeBool},

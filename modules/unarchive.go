@@ -39,7 +39,7 @@ func (unarchiveModule) Info() module.Info {
 		Aliases: module.StdAliases(id),
 		Spec: module.Spec{
 			Params: []module.Param{
-				{Name: "src", Type: module.TypePath, Required: true, Source: module.SourceControllerFile},
+				{Name: "src", Type: module.TypePath, Required: true, Source: module.SourceControllerFile, RemoteIf: []string{"remote_src"}},
 				{Name: "dest", Type: module.TypePath, Required: true},
 				{Name: "remote_src", Type: module.TypeBool, Default: false},
 				{Name: "copy", Type: module.TypeBool, Default: true},
