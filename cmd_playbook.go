@@ -121,7 +121,7 @@ func runPlaybook(ctx context.Context, o *playbookOptions) error {
 	if len(o.Playbooks) == 0 {
 		return withCode(exitBadOptions, errors.New("the following arguments are required: playbook"))
 	}
-	cfg := loadAnsibleCfg()
+	cfg, cfgPath := loadAnsibleCfg()
 	applyConfig(o, cfg)
 	for _, p := range o.Playbooks {
 		if st, err := os.Stat(p); err != nil || st.IsDir() {
@@ -143,6 +143,13 @@ func runPlaybook(ctx context.Context, o *playbookOptions) error {
 		rep = text
 	default:
 		return withCode(exitBadOptions, fmt.Errorf("unknown --output format %q (text or json)", o.Output))
+	}
+	if o.Verbosity > 0 && rep == engine.Reporter(text) {
+		if cfgPath != "" {
+			fmt.Fprintf(stdout, "Using %s as config file\n", cfgPath)
+		} else {
+			fmt.Fprintln(stdout, "No config file found; using defaults")
+		}
 	}
 	for _, w := range warnings {
 		rep.Report(engine.Warning{Msg: w.Msg, Pos: w.Pos})
@@ -230,7 +237,7 @@ func (c ansibleCfg) get(section, key string) (string, bool) {
 
 // loadAnsibleCfg reads the first of $ANSIBLE_CONFIG, ./ansible.cfg,
 // ~/.ansible.cfg and /etc/ansible/ansible.cfg, as Ansible does.
-func loadAnsibleCfg() ansibleCfg {
+func loadAnsibleCfg() (ansibleCfg, string) {
 	var cands []string
 	if p := os.Getenv("ANSIBLE_CONFIG"); p != "" {
 		cands = append(cands, p)
@@ -267,9 +274,10 @@ func loadAnsibleCfg() ansibleCfg {
 			}
 			cfg[section][strings.TrimSpace(k)] = strings.TrimSpace(v)
 		}
-		return cfg
+		abs, _ := filepath.Abs(p)
+		return cfg, abs
 	}
-	return ansibleCfg{}
+	return ansibleCfg{}, ""
 }
 
 // setting returns an ANSIBLE_* environment value, else the ansible.cfg

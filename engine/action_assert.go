@@ -23,6 +23,9 @@ func actAssert(ctx context.Context, a *actionCtx) (*pyval.Dict, error) {
 		}
 		if !ok {
 			out := pyval.DictOf("assertion", c, "evaluated_to", false, "changed", false, "failed", true)
+			if !quiet {
+				out.Set("_ansible_verbose_always", true)
+			}
 			msg := any("Assertion failed")
 			for _, k := range []string{"fail_msg", "msg"} {
 				if m, ok := raw.Get(k); ok {

@@ -138,6 +138,10 @@ func (pr *playRun) runInclude(ctx context.Context, t *play.Task, hosts []*hostSt
 			return
 		}
 		kw := map[string]any{"_include_params": inc.vars}
+		// the include's own vars reach the included tasks
+		if v, ok := t.Kw["vars"]; ok {
+			kw["vars"] = v
+		}
 		if inc.apply != nil {
 			inc.apply.Range(func(k, v any) bool { kw[pyval.Str(k)] = v; return true })
 		}

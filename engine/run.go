@@ -112,15 +112,23 @@ func Run(ctx context.Context, opts Options) error {
 		}
 		books = append(books, pb)
 	}
+books:
 	for _, pb := range books {
 		r.report(PlaybookStart{Path: pb.Path})
 		if r.opts.Inventory != nil {
 			r.opts.Inventory.AddPlaybookDir(pb.Dir)
 		}
 		for _, p := range pb.Plays {
-			if err := r.runPlay(ctx, p); err != nil {
+			stop, err := r.runPlay(ctx, p)
+			if err != nil {
 				r.recap()
 				return err
+			}
+			if stop {
+				// as PlaybookExecutor on RUN_FAILED_BREAK_PLAY: a play whose
+				// hosts all failed, or that any_errors_fatal or
+				// max_fail_percentage stopped, ends the playbook
+				break books
 			}
 			if ctx.Err() != nil {
 				return ctx.Err()
@@ -264,6 +272,8 @@ type playRun struct {
 
 	mu      sync.Mutex
 	endPlay bool
+	// aborted: any_errors_fatal or max_fail_percentage ended the play.
+	aborted bool
 	// endBatch is set by meta: end_batch.
 	endBatch bool
 	free     bool
@@ -299,7 +309,7 @@ func (r *run) playScope(ctx context.Context, p *play.Play) *scope {
 	return newScope(ctx, r.env, l)
 }
 
-func (r *run) runPlay(ctx context.Context, p *play.Play) error {
+func (r *run) runPlay(ctx context.Context, p *play.Play) (stop bool, err error) {
 	r.loader.SetPlay(p)
 	pr := &playRun{r: r, play: p, promptVars: pyval.NewDict(0), varsFiles: pyval.NewDict(0)}
 	ps := r.playScope(ctx, p)
@@ -344,7 +354,7 @@ func (r *run) runPlay(ctx context.Context, p *play.Play) error {
 		if strings.HasPrefix(lim, "@") {
 			b, err := os.ReadFile(lim[1:])
 			if err != nil {
-				return fmt.Errorf("read limit file: %w", err)
+				return false, fmt.Errorf("read limit file: %w", err)
 			}
 			lim = strings.Join(strings.Fields(string(b)), ",")
 		}
@@ -371,7 +381,7 @@ func (r *run) runPlay(ctx context.Context, p *play.Play) error {
 	r.report(PlayStart{Name: pr.name, Hosts: live, Pos: p.Pos})
 	if len(live) == 0 {
 		r.report(NoHosts{})
-		return nil
+		return false, nil
 	}
 	if s, ok := p.Kw["strategy"]; ok && pyval.Str(s) == "free" {
 		pr.free = true
@@ -393,7 +403,7 @@ func (r *run) runPlay(ctx context.Context, p *play.Play) error {
 		for _, c := range cands {
 			name, err := ps.templateStr(c)
 			if err != nil {
-				return err
+				return false, err
 			}
 			if !filepath.IsAbs(name) {
 				name = filepath.Join(p.Dir, name)
@@ -403,14 +413,14 @@ func (r *run) runPlay(ctx context.Context, p *play.Play) error {
 			}
 			d, err := r.loader.LoadVarsFile(name)
 			if err != nil {
-				return err
+				return false, err
 			}
 			d.Range(func(k, v any) bool { pr.varsFiles.Set(k, v); return true })
 			found = true
 			break
 		}
 		if !found {
-			return fmt.Errorf("vars file %s was not found", pyval.Str(vf))
+			return false, fmt.Errorf("vars file %s was not found", pyval.Str(vf))
 		}
 	}
 	for _, h := range live {
@@ -419,7 +429,7 @@ func (r *run) runPlay(ctx context.Context, p *play.Play) error {
 	}
 	batches, err := serialBatches(p.Kw["serial"], live, ps)
 	if err != nil {
-		return err
+		return false, err
 	}
 	for _, b := range batches {
 		pr.batch = nil
@@ -437,7 +447,16 @@ func (r *run) runPlay(ctx context.Context, p *play.Play) error {
 			break
 		}
 	}
-	return ctx.Err()
+	failed := 0
+	for _, h := range pr.batch {
+		if h.failed || h.unreachable {
+			failed++
+		}
+	}
+	if pr.aborted || failed == len(pr.batch) {
+		return true, ctx.Err()
+	}
+	return false, ctx.Err()
 }
 
 func orderHosts(hosts []string, order string) []string {

@@ -282,6 +282,7 @@ func (pr *playRun) inRescuedBlock(t *play.Task) bool {
 func (pr *playRun) abortPlay() {
 	pr.mu.Lock()
 	pr.endPlay = true
+	pr.aborted = true
 	pr.mu.Unlock()
 	pr.r.report(Message{Text: "NO MORE HOSTS LEFT"})
 	for _, h := range pr.batch {

@@ -124,7 +124,7 @@ func (t *Text) banner(msg string) {
 func (t *Text) Report(e engine.Event) {
 	switch ev := e.(type) {
 	case engine.PlaybookStart:
-		if t.opts.Verbosity > 0 {
+		if t.opts.Verbosity > 1 {
 			t.banner("PLAYBOOK: " + baseName(ev.Path))
 		}
 	case engine.PlayStart:

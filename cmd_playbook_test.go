@@ -1,0 +1,245 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/playbooks/*/expected.* from /usr/bin/ansible-playbook")
+
+const oracle = "/usr/bin/ansible-playbook"
+
+// TestGplayHelperProcess is not a test: the differential tests run the test
+// binary as gplay through it (the os/exec test pattern), so no build step
+// is needed.
+func TestGplayHelperProcess(t *testing.T) {
+	if os.Getenv("GPLAY_HELPER_PROCESS") != "1" {
+		return
+	}
+	args := []string{"gplay"}
+	for i, a := range os.Args {
+		if a == "--" {
+			args = append(args, os.Args[i+1:]...)
+			break
+		}
+	}
+	os.Exit(run(context.Background(), args))
+}
+
+// caseRun is the outcome of one playbook run, normalised.
+type caseRun struct {
+	stdout string
+	rc     int
+	files  string
+}
+
+func (c caseRun) String() string {
+	return fmt.Sprintf("rc=%d\n--- stdout\n%s--- files\n%s", c.rc, c.stdout, c.files)
+}
+
+// runCase copies the case directory to a temporary one and runs the
+// playbook there with gplay (oracle false) or ansible-playbook (true).
+func runCase(t *testing.T, dir string, useOracle bool) caseRun {
+	t.Helper()
+	work := t.TempDir()
+	if err := os.CopyFS(work, os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"expected.txt", "expected.files", "expected.rc"} {
+		os.Remove(filepath.Join(work, f))
+	}
+	out := filepath.Join(work, "out")
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-i", "localhost,", "-c", "local", "-e", "out=" + out}
+	if b, err := os.ReadFile(filepath.Join(dir, "args")); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				args = append(args, l)
+			}
+		}
+	}
+	if !containsArg(args, ".yml") {
+		args = append(args, "site.yml")
+	}
+	var cmd *exec.Cmd
+	if useOracle {
+		cmd = exec.Command(oracle, args...)
+	} else {
+		cmd = exec.Command(os.Args[0], append([]string{"-test.run=^TestGplayHelperProcess$", "--"}, args...)...)
+		cmd.Env = append(cmd.Env, "GPLAY_HELPER_PROCESS=1")
+	}
+	cmd.Dir = work
+	cmd.Env = append(cmd.Env, os.Environ()...)
+	cmd.Env = append(cmd.Env, "ANSIBLE_NOCOLOR=1", "ANSIBLE_FORCE_COLOR=", "ANSIBLE_CONFIG="+filepath.Join(work, "no-ansible.cfg"),
+		"ANSIBLE_LOCALHOST_WARNING=false", "ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3", "ANSIBLE_RETRY_FILES_ENABLED=0", "HOME="+work)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	rc := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		rc = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	return caseRun{stdout: normalize(stdout.String(), work), rc: rc, files: snapshot(t, out)}
+}
+
+func containsArg(args []string, suffix string) bool {
+	for _, a := range args {
+		if strings.HasSuffix(a, suffix) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	timeRE  = regexp.MustCompile(`"(start|end|stop)": "[0-9-]+ [0-9:.]+"`)
+	deltaRE = regexp.MustCompile(`"delta": "[0-9:.]+"`)
+	// facts only Python's modules report
+	interpRE = regexp.MustCompile(`"ansible_facts": \{"discovered_interpreter_python": "[^"]*"\}, `)
+)
+
+// normalize removes what differs between runs: the work directory,
+// timestamps and durations.
+func normalize(s, work string) string {
+	s = strings.ReplaceAll(s, work, "$WORK")
+	s = timeRE.ReplaceAllString(s, `"$1": "TIME"`)
+	s = deltaRE.ReplaceAllString(s, `"delta": "DELTA"`)
+	s = interpRE.ReplaceAllString(s, "")
+	return s
+}
+
+// snapshot lists the files under dir: path, type, permissions, content.
+func snapshot(t *testing.T, dir string) string {
+	var lines []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == dir {
+			return nil
+		}
+		rel, _ := filepath.Rel(dir, p)
+		fi, err := os.Lstat(p)
+		if err != nil {
+			return nil
+		}
+		switch {
+		case fi.Mode()&fs.ModeSymlink != 0:
+			target, _ := os.Readlink(p)
+			lines = append(lines, fmt.Sprintf("%s link -> %s", rel, strings.ReplaceAll(target, dir, "$OUT")))
+		case fi.IsDir():
+			lines = append(lines, fmt.Sprintf("%s dir %04o", rel, fi.Mode().Perm()))
+		default:
+			b, _ := os.ReadFile(p)
+			lines = append(lines, fmt.Sprintf("%s file %04o %q", rel, fi.Mode().Perm(), strings.ReplaceAll(string(b), dir, "$OUT")))
+		}
+		return nil
+	})
+	sort.Strings(lines)
+	return strings.Join(lines, "\n") + "\n"
+}
+
+func readExpected(dir string) (caseRun, error) {
+	var c caseRun
+	b, err := os.ReadFile(filepath.Join(dir, "expected.txt"))
+	if err != nil {
+		return c, err
+	}
+	c.stdout = string(b)
+	f, err := os.ReadFile(filepath.Join(dir, "expected.files"))
+	if err != nil {
+		return c, err
+	}
+	c.files = string(f)
+	r, err := os.ReadFile(filepath.Join(dir, "expected.rc"))
+	if err != nil {
+		return c, err
+	}
+	fmt.Sscan(string(r), &c.rc)
+	return c, nil
+}
+
+func writeExpected(t *testing.T, dir string, c caseRun) {
+	for name, data := range map[string]string{"expected.txt": c.stdout, "expected.files": c.files, "expected.rc": fmt.Sprintf("%d\n", c.rc)} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestPlaybooksDifferential runs every testdata/playbooks/<case>/site.yml
+// with gplay -c local and compares the normalised output, exit code and
+// files written with ansible-playbook's, stored in expected.*. When
+// ansible-playbook is installed it is run too and must agree with the
+// stored expectation (-update rewrites it; GPLAY_ORACLE=0 skips it).
+func TestPlaybooksDifferential(t *testing.T) {
+	if testing.Short() {
+		t.Skip("SKIP: differential playbook runs are not short")
+	}
+	dirs, _ := filepath.Glob("testdata/playbooks/*")
+	sort.Strings(dirs)
+	_, err := os.Stat(oracle)
+	haveOracle := err == nil
+	if !haveOracle {
+		t.Logf("NOTE: %s not installed: comparing with stored expectations only", oracle)
+	}
+	for _, dir := range dirs {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			continue
+		}
+		dir := dir
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			t.Parallel()
+			want, err := readExpected(dir)
+			if haveOracle && (*update || err != nil) {
+				want = runCase(t, dir, true)
+				writeExpected(t, dir, want)
+			} else if err != nil {
+				t.Fatalf("no stored expectation and no %s: %v", oracle, err)
+			} else if haveOracle && os.Getenv("GPLAY_ORACLE") != "0" {
+				if o := runCase(t, dir, true); o.String() != want.String() {
+					t.Errorf("stored expectation is stale; ansible-playbook now gives:\n%s", o)
+				}
+			}
+			got := runCase(t, dir, false)
+			if got.String() != want.String() {
+				t.Errorf("gplay differs from ansible-playbook:\n%s", lineDiff(want.String(), got.String()))
+			}
+		})
+	}
+}
+
+// lineDiff shows the first differing lines of want and got.
+func lineDiff(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(wl) || i < len(gl); i++ {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			fmt.Fprintf(&b, "line %d:\n  want: %s\n  got:  %s\n", i+1, w, g)
+			if n++; n >= 8 {
+				b.WriteString("  …\n")
+				break
+			}
+		}
+	}
+	return b.String()
+}
