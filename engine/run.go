@@ -37,7 +37,7 @@ type hostState struct {
 	ended bool
 	// played: the host was in a play, so it appears in the recap.
 	played bool
-	stats HostStats
+	stats  HostStats
 	// notified holds handlers notified and not yet run.
 	notified map[*play.Task]bool
 	// failedTask and failedResult feed ansible_failed_task/result in rescue.
