@@ -17,8 +17,8 @@ import (
 )
 
 // decrypt returns data, decrypted if it is vault data (the loader's
-// _decrypt_if_vault_data).
-// Failures are AnsibleVaultError, worded as VaultLib.decrypt words them.
+// _decrypt_if_vault_data). Failures are AnsibleVaultError, worded as
+// VaultLib.decrypt words them.
 func (tc *TaskContext) decrypt(name string, data []byte) ([]byte, error) {
 	if !vault.IsEncrypted(data) {
 		return data, nil
@@ -48,8 +48,8 @@ func text(b []byte) string {
 	return strings.ToValidUTF8(string(b), "\uFFFD")
 }
 
-// pyStrip* are str.strip/lstrip/rstrip without arguments: Python's notion
-// of whitespace, which includes \x1c-\x1f.
+// pyIsSpace is Python's str.isspace for one character, what strip()
+// without arguments removes: Go's unicode.IsSpace plus \x1c-\x1f.
 func pyIsSpace(r rune) bool {
 	return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f)
 }
