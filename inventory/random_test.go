@@ -148,4 +148,3 @@ func yamlValue(r *rand.Rand) string {
 	vals := []string{"1", "0644", "yes", "No", "~", "'q s'", "[1, a]", "{k: 1}", "1e3", "1.0e+3", "0x1F", "2001-12-14", "1:30", ".inf", "plain text", "\"{{ x }}\"", "-0", "!unsafe '{{ u }}'"}
 	return vals[r.IntN(len(vals))]
 }
-
