@@ -613,26 +613,10 @@ func (r *run) connect(ctx context.Context, pr *playRun, h *hostState) (Conn, err
 // module's spec declares (copy's src, template's src, script's command).
 func (hr *hostRun) controllerContent(ctx context.Context, sc *scope, spec module.Spec, args *pyval.Dict) (map[string]*module.Content, error) {
 	var out map[string]*module.Content
-	for _, p := range spec.AllParams() {
-		if p.Source == module.SourceRemote {
-			continue
-		}
-		var v any
-		var found bool
-		for _, n := range append([]string{p.Name}, p.Aliases...) {
-			if x, ok := args.Get(n); ok && x != nil {
-				v, found = x, true
-			}
-		}
-		if !found {
-			continue
-		}
-		name := pyval.Str(v)
-		if p.Source == module.SourceControllerScript {
-			if f := strings.Fields(name); len(f) > 0 {
-				name = f[0]
-			}
-		}
+	// the spec decides which values are controller files (aliases,
+	// remote_src, URLs)
+	for _, cs := range spec.ControllerSources(args) {
+		p, name := cs.Param, cs.Path
 		sub := "files"
 		if p.Source == module.SourceControllerTemplate {
 			sub = "templates"
