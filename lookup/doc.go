@@ -33,6 +33,7 @@
 //		RolePath:          rolePath,    // "" outside roles
 //		Action:            action,      // module name, for with_first_found's subdir
 //		Vars:              hostVars,    // jinja.Vars of the task, templated on Get
+//		Templater:         func(ctx context.Context, v any) (any, error) { return env.Template(ctx, v, hostVars) },
 //		InventoryHostname: host,
 //		Hosts:             inv.Match,   // patterns -> host names, for inventory_hostnames
 //		Config:            cfg.Lookup,  // ansible.cfg / ANSIBLE_* settings, for config
@@ -90,7 +91,6 @@
 // hash); bcrypt and passlib's other schemes are refused. fileglob sorts
 // the matches of a pattern (Python returns directory order).
 // template_mtime and template_run_date are strings, not datetimes.
-// Ansible templates string terms once more before a plugin runs
-// (listify_lookup_plugin_terms); gplay takes the terms as jinja evaluated
-// them. url is not implemented.
+// Terms are templated once more, as listify_lookup_plugin_terms does, only
+// when the engine sets TaskContext.Templater. url is not implemented.
 package lookup

@@ -150,6 +150,17 @@ func (r *Registry) Lookup(ctx context.Context, name string, terms []any, kwargs 
 	if terms == nil {
 		terms = []any{}
 	}
+	if tc.Templater != nil {
+		t := make([]any, len(terms))
+		for i, x := range terms {
+			v, err := tc.Templater(ctx, x)
+			if err != nil {
+				return nil, err
+			}
+			t[i] = v
+		}
+		terms = t
+	}
 	res, err := p.Run(ctx, &Call{Name: shortName(name), FullName: name, Terms: terms, Kw: kw, Task: tc})
 	if err != nil {
 		var le *Error
@@ -177,8 +188,9 @@ func (r *Registry) Lookup(ctx context.Context, name string, terms []any, kwargs 
 
 // Loop runs the plugin behind a with_<name> loop, as Ansible's
 // TaskExecutor._get_loop_items does. value is the with_<name> value after
-// the engine templated it (a string is templated first; a result that is
-// not a list becomes a one-item list here). For with_first_found the
+// the engine templated it (a string is stripped of surrounding
+// whitespace, then templated, as listify_lookup_plugin_terms does); a
+// result that is not a list becomes a one-item list here. For with_first_found the
 // engine templates leniently: items that still hold a template (an
 // undefined variable) are dropped here. The result items are Unsafe-wrapped
 // like lookup results.

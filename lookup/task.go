@@ -88,7 +88,14 @@ type TaskContext struct {
 	// otherwise.
 	Action string
 
-	Vars      Vars
+	Vars Vars
+	// Templater templates a value with the task's variables as
+	// Templar.template(fail_on_undefined=True) does (jinja's Env.Template).
+	// Lookup runs every term through it first, because Ansible templates
+	// lookup terms once more (listify_lookup_plugin_terms): a string term
+	// "{{ name }}.txt" is rendered, Unsafe strings are not. Its errors are
+	// returned unchanged. Nil skips that step.
+	Templater func(ctx context.Context, v any) (any, error)
 	Renderer  Renderer
 	Decrypter Decrypter
 	// InventoryHostname lets the vars lookup fall back to

@@ -154,3 +154,35 @@ func TestTemplateLookupWithJinja(t *testing.T) {
 		}
 	}
 }
+
+// TestTermsTemplatedAgain: Ansible templates lookup terms once more
+// (listify_lookup_plugin_terms); results checked with ansible-core 2.14:
+// "{{ name }}.txt" reads a.txt, ["{{ name }}", 1] gives ['a', 1], an
+// undefined name is an undefined error.
+func TestTermsTemplatedAgain(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "files"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "files/a.txt"), []byte("A"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	vars := jinja.MapVars{D: pyval.DictOf("name", "a")}
+	env := jinja.NewEnv(jinja.Options{Lookuper: lookup.NewRegistry()})
+	tc := &lookup.TaskContext{Basedir: dir, Vars: vars,
+		Templater: func(ctx context.Context, v any) (any, error) { return env.Template(ctx, v, vars) }}
+	ctx := lookup.WithTask(context.Background(), tc)
+	for _, tt := range []struct{ expr, want string }{
+		{`lookup('file', '{{ name }}.txt')`, `'A'`},
+		{`query('items', ['{{ name }}', 1])`, `['a', 1]`},
+	} {
+		got, err := env.Eval(ctx, tt.expr, vars)
+		if err != nil || pyval.Repr(got) != tt.want {
+			t.Errorf("%s = %v, %v; want %s", tt.expr, pyval.Repr(got), err, tt.want)
+		}
+	}
+	_, err := env.Eval(ctx, `lookup('items', '{{ nope }}')`, vars)
+	if jinja.KindOf(err) != jinja.ErrUndefined {
+		t.Errorf("lookup('items', '{{ nope }}') error = %v, want an undefined error", err)
+	}
+}
