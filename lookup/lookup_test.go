@@ -307,3 +307,43 @@ func TestConfigLookup(t *testing.T) {
 		t.Errorf("config(become_user, sudo) = %#v, %v", res, err)
 	}
 }
+
+func FuzzINI(f *testing.F) {
+	for _, s := range []string{"[global]\na=1\n", "[s]\nk = %(x)s\nx=%%\n  cont\n", "a\n[", "[DEFAULT]\nx=1\n[s]\ny\n"} {
+		f.Add(s, "a")
+	}
+	f.Fuzz(func(t *testing.T, content, key string) {
+		for _, nv := range []bool{false, true} {
+			p := newIniParser(false, nv)
+			if err := p.read(content); err != nil {
+				continue
+			}
+			for _, s := range append([]string{"DEFAULT"}, p.order...) {
+				_, _, _ = p.get(s, key) // errors are fine; panics are not
+				_, _ = p.items(s)
+			}
+		}
+	})
+}
+
+func FuzzSequenceTerm(f *testing.F) {
+	for _, s := range []string{"start=1 end=5 format=x%02d", "4:host%02d", "0x10", "start=5 end=1 stride=-1", "count=3 format=%-3x|"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, term string) {
+		sq := sequence{start: 1, stride: 1, format: "%d"}
+		if !sq.parseShortcut(term) {
+			kv, err := parseKV(term)
+			if err != nil || sq.parseKV(kv) != nil {
+				return
+			}
+		}
+		if sq.sanity() != nil || sq.stride == 0 {
+			return
+		}
+		if n := (sq.end - sq.start) / sq.stride; n > 1000 || n < 0 {
+			return // a long sequence is fine, just slow
+		}
+		_, _ = sq.generate() // errors are fine; panics are not
+	})
+}
