@@ -39,6 +39,12 @@ func (i Info) Validate(raw *pyval.Dict) (Args, error) {
 	return a, err
 }
 
+// Deferred wraps an argument value that is only known at run time (a
+// Jinja2 template, at load time). Validate checks its presence (unknown
+// keys, required, mutually exclusive) but not its type or choices, so the
+// engine can validate literal task args at load time without false alarms.
+type Deferred struct{ V any }
+
 // Validate checks raw arguments (string keys, pyval values) against the spec
 // the way Ansible's ArgumentSpecValidator.validate does, in the same order:
 // env fallbacks, aliases, no_log values, unknown keys, mutually_exclusive,
@@ -220,6 +226,9 @@ func (v *validator) validate(spec []Param, rules Rules, params *pyval.Dict, ctx 
 			continue
 		}
 		val, _ := params.Get(p.Name)
+		if _, deferred := val.(Deferred); deferred {
+			continue
+		}
 		if val == nil {
 			if !p.ApplyDefaults {
 				continue
@@ -298,6 +307,9 @@ func (v *validator) checkTypes(spec []Param, params *pyval.Dict, ctx []string) {
 		if !ok || val == nil {
 			continue
 		}
+		if _, deferred := val.(Deferred); deferred {
+			continue
+		}
 		wanted := p.Type
 		if wanted == "" {
 			wanted = TypeStr
@@ -353,6 +365,9 @@ func (v *validator) checkChoices(spec []Param, params *pyval.Dict, ctx []string)
 		}
 		val, ok := params.Get(p.Name)
 		if !ok {
+			continue
+		}
+		if _, deferred := val.(Deferred); deferred {
 			continue
 		}
 		strs := make([]string, len(p.Choices))

@@ -208,3 +208,13 @@ func TestControllerSources(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateDeferred(t *testing.T) {
+	info := Info{ID: "ansible.builtin.file", Spec: fileSpec}
+	if _, err := info.Validate(pyval.DictOf("path", "/x", "recurse", Deferred{"{{ r }}"}, "state", Deferred{"{{ s }}"})); err != nil {
+		t.Errorf("Validate with deferred values = %v", err)
+	}
+	if _, err := info.Validate(pyval.DictOf("state", Deferred{"{{ s }}"})); err == nil || err.Error() != "missing required arguments: path" {
+		t.Errorf("Validate without path = %v", err)
+	}
+}
