@@ -238,6 +238,7 @@ func runSystemd(ctx context.Context, req module.Request, p systemdParams) (modul
 		return false, fmt.Errorf("Could not find the requested service %s: host", unit)
 	}
 	predicted := false
+	var would []string // actions predicted for a unit not installed yet
 	if p.Masked != nil {
 		r, _ := sc.query("is-enabled", unit) // exit status is not the answer; the output is
 		masked := strings.TrimSpace(toText(r.Stdout)) == "masked"
@@ -264,6 +265,9 @@ func runSystemd(ctx context.Context, req module.Request, p systemdParams) (modul
 		enabled := false
 		if miss {
 			predicted = true
+			if *p.Enabled {
+				would = append(would, "enable")
+			}
 		} else {
 			r, err := sc.query("is-enabled", unit, "-l")
 			if err != nil {
@@ -327,6 +331,9 @@ func runSystemd(ctx context.Context, req module.Request, p systemdParams) (modul
 			}
 			if action != "" {
 				res.Changed = true
+				if miss {
+					would = append(would, action)
+				}
 				if !req.Check {
 					if r, err := sc.exec(action, unit); err != nil || r.RC != 0 {
 						return module.Result{Return: out}, fmt.Errorf("Unable to %s service %s: %s%v", action, unit, toText(r.Stderr), errOrEmpty(err))
@@ -340,6 +347,9 @@ func runSystemd(ctx context.Context, req module.Request, p systemdParams) (modul
 		}
 	}
 	if predicted {
+		if len(would) > 0 {
+			res.Msg = fmt.Sprintf("would %s (unit not installed yet)", strings.Join(would, " and "))
+		}
 		res.Warnings = append(res.Warnings, fmt.Sprintf("unit %s is not installed yet: check mode assumes an earlier task installs it (a real run fails if none does)", unit))
 	}
 	res.Return = out
