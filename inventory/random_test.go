@@ -30,7 +30,11 @@ func TestRandomAgainstOracle(t *testing.T) {
 		src := randomInventory(t, r, dir, i%2 == 0)
 		c := invCase{name: fmt.Sprintf("random-%d", i), dir: dir, sources: []string{src}}
 		ok := true
-		for _, cmd := range []string{"--list", "--graph --vars"} {
+		cmds := []string{"--list", "--graph --vars"}
+		for range 3 {
+			cmds = append(cmds, "pattern '"+randomPattern(r)+"'")
+		}
+		for _, cmd := range cmds {
 			want := runOracle(t, c, cmd)
 			got, err := runGplay(c, cmd)
 			if err != nil {
@@ -147,4 +151,30 @@ func randomInventory(t *testing.T, r *rand.Rand, dir string, ini bool) string {
 func yamlValue(r *rand.Rand) string {
 	vals := []string{"1", "0644", "yes", "No", "~", "'q s'", "[1, a]", "{k: 1}", "1e3", "1.0e+3", "0x1F", "2001-12-14", "1:30", ".inf", "plain text", "\"{{ x }}\"", "-0", "!unsafe '{{ u }}'"}
 	return vals[r.IntN(len(vals))]
+}
+
+// randomPattern builds a host pattern from the names randomInventory uses.
+func randomPattern(r *rand.Rand) string {
+	atom := func() string {
+		switch r.IntN(7) {
+		case 0:
+			return fmt.Sprintf("h%d", r.IntN(12))
+		case 1:
+			return randWords[r.IntN(len(randWords))] + "*"
+		case 2:
+			return fmt.Sprintf("~h[0-%d]", r.IntN(10))
+		case 3:
+			return fmt.Sprintf("%s%d[%d]", randWords[r.IntN(len(randWords))], r.IntN(6), r.IntN(3)-1)
+		case 4:
+			return fmt.Sprintf("%s%d[%d:%d]", randWords[r.IntN(len(randWords))], r.IntN(6), r.IntN(2), r.IntN(3))
+		case 5:
+			return []string{"all", "ungrouped", "*", "localhost"}[r.IntN(4)]
+		}
+		return fmt.Sprintf("%s%d", randWords[r.IntN(len(randWords))], r.IntN(6))
+	}
+	p := atom()
+	for range r.IntN(3) {
+		p += []string{":", ":&", ":!", ","}[r.IntN(4)] + atom()
+	}
+	return p
 }
