@@ -229,7 +229,8 @@ func (inv *Inventory) AddChild(group, child string) error {
 }
 
 // SetVar sets a group variable as Ansible's Group.set_variable:
-// ansible_group_priority sets the priority instead.
+// ansible_group_priority sets the priority instead. It is meant for
+// loading; HostVars already cached are not refreshed.
 func (g *Group) SetVar(key, v any) error {
 	if key == "ansible_group_priority" {
 		n, err := toInt(v)

@@ -71,12 +71,20 @@ func ParseLimit(limit string) ([]string, error) {
 // removed. Patterns that match nothing warn "Could not match supplied host
 // pattern, ignoring: ...".
 func (inv *Inventory) Select(pattern string, limit []string) ([]*Host, error) {
-	return inv.SelectPatterns(SplitPattern(pattern), limit)
+	return inv.selectSplit(SplitPattern(pattern), limit)
 }
 
-// SelectPatterns is Select for an already split pattern list (a play's
-// hosts: given as a YAML list).
+// SelectPatterns is Select for a pattern list (a play's hosts: given as a
+// YAML list); each item is split further, as split_host_pattern does.
 func (inv *Inventory) SelectPatterns(patterns []string, limit []string) ([]*Host, error) {
+	var split []string
+	for _, p := range patterns {
+		split = append(split, SplitPattern(p)...)
+	}
+	return inv.selectSplit(split, limit)
+}
+
+func (inv *Inventory) selectSplit(patterns []string, limit []string) ([]*Host, error) {
 	hosts, err := inv.evaluate(patterns)
 	if err != nil {
 		return nil, err
