@@ -471,10 +471,12 @@ func (e *Env) LazyVars(ctx context.Context, d *pyval.Dict) Vars {
 }
 
 type lazyVars struct {
-	env   *Env
-	ctx   context.Context
-	d     *pyval.Dict
-	depth int
+	env *Env
+	ctx context.Context
+	d   *pyval.Dict
+	// busy names the variables being templated, to stop a variable that
+	// refers to itself.
+	busy map[string]bool
 }
 
 func (l *lazyVars) Raw(name string) (any, bool) { return l.d.Get(name) }
@@ -487,23 +489,75 @@ func (l *lazyVars) Get(name string) (any, bool) {
 	if _, isUnsafe := v.(pyval.Unsafe); isUnsafe {
 		return v, true
 	}
-	if l.depth > 50 {
-		return pyval.Undefined{Name: name, Hint: "recursive loop detected in template string"}, true
+	if !containsTemplate(v, 0) {
+		r, _ := l.env.Template(l.ctx, v, l) // copies lists and dicts, as Ansible does
+		return r, true
 	}
-	l.depth++
-	defer func() { l.depth-- }()
+	if l.busy[name] {
+		return errValue{&Error{Kind: ErrRuntime, Msg: "recursive loop detected in template string: " + pyStr(v)}}, true
+	}
+	if l.busy == nil {
+		l.busy = map[string]bool{}
+	}
+	l.busy[name] = true
+	defer delete(l.busy, name)
 	r, err := l.env.Template(l.ctx, v, l)
 	if err != nil {
-		if KindOf(err) == ErrUndefined {
-			var je *Error
-			errors.As(err, &je)
+		var je *Error
+		if !errors.As(err, &je) {
+			return errValue{err}, true
+		}
+		if je.Kind == ErrUndefined {
 			// the hint is f"{variable}: {e.message}", and an
 			// AnsibleUndefinedVariable's message repeats its cause
 			return pyval.Undefined{Name: name, Hint: pyStr(v) + ": " + je.Msg + ". " + je.Msg}, true
 		}
-		return errValue{err}, true
+		if strings.HasPrefix(je.Msg, "An unhandled exception occurred while templating") || strings.HasPrefix(je.Msg, "recursive loop detected") {
+			return errValue{err}, true
+		}
+		// AnsibleJ2Vars wraps every other failure, naming its class
+		class, msg := "<class 'ansible.errors.AnsibleError'>", je.Msg
+		switch {
+		case je.Kind == ErrSyntax:
+			msg = "template error while templating string: " + je.Msg + ". String: " + pyStr(v) + ". " + je.Msg
+		case je.typeError:
+			msg = "Unexpected templating type error occurred on (" + pyStr(v) + "): " + je.Msg + ". " + je.Msg
+		case je.pyClass != "":
+			class = "<class '" + je.pyClass + "'>"
+		}
+		return errValue{&Error{Kind: ErrRuntime, Pos: je.Pos, Msg: "An unhandled exception occurred while templating '" + pyStr(v) + "'. Error was a " + class + ", original message: " + msg}}, true
 	}
 	return r, true
+}
+
+// containsTemplate reports whether v holds a string to template.
+func containsTemplate(v any, depth int) bool {
+	if depth > 100 {
+		return true
+	}
+	switch t := v.(type) {
+	case string:
+		return IsTemplate(t)
+	case *pyval.List:
+		for _, x := range t.Items {
+			if containsTemplate(x, depth+1) {
+				return true
+			}
+		}
+	case pyval.Tuple:
+		for _, x := range t {
+			if containsTemplate(x, depth+1) {
+				return true
+			}
+		}
+	case *pyval.Dict:
+		for _, x := range t.Values() {
+			if containsTemplate(x, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // errValue carries a templating error of a variable to its point of use.

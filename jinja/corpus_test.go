@@ -192,7 +192,12 @@ func oneLine(s string) string {
 func describeErr(err error) string {
 	var e *Error
 	if errors.As(err, &e) {
-		return "error " + e.Kind.String() + ": " + oneLine(e.Msg)
+		msg := e.Msg
+		const marker = "template error while templating string:"
+		if i := strings.Index(msg, marker); i >= 0 && e.Kind != ErrSyntax {
+			msg = msg[:i] + marker + " <syntax error>"
+		}
+		return "error " + e.Kind.String() + ": " + oneLine(msg)
 	}
 	return "error other: " + oneLine(err.Error())
 }

@@ -42,6 +42,9 @@ type Error struct {
 	// typeError marks a Python TypeError, which Ansible words
 	// "Unexpected templating type error occurred on (...)".
 	typeError bool
+	// pyClass is the Python exception class for errors Ansible reports
+	// by class (ZeroDivisionError); empty for Ansible's own errors.
+	pyClass string
 }
 
 func (e *Error) Error() string {

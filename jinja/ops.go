@@ -746,17 +746,17 @@ func intOp(op string, a, b int64) (any, error) {
 		return float64(a) * float64(b), nil
 	case "/":
 		if b == 0 {
-			return nil, rtErr("division by zero")
+			return nil, zeroDiv("division by zero")
 		}
 		return float64(a) / float64(b), nil
 	case "//":
 		if b == 0 {
-			return nil, rtErr("integer division or modulo by zero")
+			return nil, zeroDiv("integer division or modulo by zero")
 		}
 		return floorDiv(a, b), nil
 	case "%":
 		if b == 0 {
-			return nil, rtErr("integer modulo by zero")
+			return nil, zeroDiv("integer modulo by zero")
 		}
 		return a - floorDiv(a, b)*b, nil
 	case "**":
@@ -801,17 +801,17 @@ func floatOp(op string, a, b float64) (any, error) {
 		return a * b, nil
 	case "/":
 		if b == 0 {
-			return nil, rtErr("float division by zero")
+			return nil, zeroDiv("float division by zero")
 		}
 		return a / b, nil
 	case "//":
 		if b == 0 {
-			return nil, rtErr("float floor division by zero")
+			return nil, zeroDiv("float floor division by zero")
 		}
 		return math.Floor(a / b), nil
 	case "%":
 		if b == 0 {
-			return nil, rtErr("float modulo")
+			return nil, zeroDiv("float modulo")
 		}
 		m := math.Mod(a, b)
 		if m != 0 && (m < 0) != (b < 0) {
@@ -844,4 +844,8 @@ func unaryOp(op string, v any) (any, error) {
 		return f, nil
 	}
 	return nil, typeErr("bad operand type for unary %s: '%s'", op, typeName(v))
+}
+
+func zeroDiv(msg string) error {
+	return &Error{Kind: ErrRuntime, Msg: msg, pyClass: "ZeroDivisionError"}
 }

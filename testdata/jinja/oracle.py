@@ -96,10 +96,18 @@ def describe_error(e):
         msg = msg.split('): ')[-1] if 'error while evaluating conditional' in msg else msg
         return 'error undefined: ' + one_line(msg)
     if isinstance(root, AnsibleError):
-        return 'error other: ' + one_line(root._message)
+        return 'error other: ' + one_line(syntax_tail(root._message))
     if isinstance(root, KeyError) and root.args:
         return 'error other: ' + one_line(repr(root.args[0]))
     return 'error other: ' + one_line(str(root))
+
+
+def syntax_tail(msg):
+    """Inside other messages, Jinja's syntax error wording is not compared."""
+    marker = 'template error while templating string:'
+    if marker in msg:
+        return msg[:msg.index(marker)] + marker + ' <syntax error>'
+    return msg
 
 
 def cond_message(msg):
