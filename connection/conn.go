@@ -122,12 +122,17 @@ type Target struct {
 	Become Become
 }
 
-// Become is a placeholder for privilege escalation settings (become,
-// become_method, become_user, become_password). The connection package does
-// not apply them yet: commands run as the login user.
+// Become is privilege escalation for an agent (become, become_method,
+// become_user, become_password). The agent itself runs as the become user,
+// so the password is given once per host, user and method in a run.
 type Become struct {
-	Enabled  bool
-	Method   string
-	User     string
+	Enabled bool
+	// Method is "sudo" (the default) or "su".
+	Method string
+	// User is the user to become; empty means root.
+	User string
+	// Password answers the sudo or su prompt. It is a secret: it is
+	// written to the command's stdin only after the prompt appeared, and
+	// never reaches argv, the environment, logs or error text.
 	Password string
 }

@@ -23,10 +23,14 @@ import (
 )
 
 // TestMain lets the test binary act as a minimal netcat ("nc host port"),
-// used as a ProxyCommand without depending on a netcat package.
+// used as a ProxyCommand without depending on a netcat package, and as a
+// controller that a test can kill (see controller).
 func TestMain(m *testing.M) {
 	if os.Getenv("GPLAY_TEST_NETCAT") == "1" {
 		os.Exit(netcat(os.Args[len(os.Args)-2], os.Args[len(os.Args)-1]))
+	}
+	if cfg := os.Getenv("GPLAY_TEST_CONTROLLER"); cfg != "" {
+		os.Exit(controller(cfg))
 	}
 	os.Exit(m.Run())
 }

@@ -500,3 +500,14 @@ func allowSudo(t testing.TB, user, mode string) {
 		}
 	})
 }
+
+// NewUser creates another local user with a random password and a home
+// directory, removed in t.Cleanup: a become_user for su tests, whose
+// password TestUser can give.
+func NewUser(t testing.TB) (user, password, home string) {
+	t.Helper()
+	if err := Available(); err != nil {
+		Unavailable(t, err.Error())
+	}
+	return createUser(t)
+}

@@ -1,0 +1,502 @@
+package connection
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"gplay/agent"
+	"gplay/module"
+)
+
+// AgentDeployer finds the gplay binary that runs as the agent on a target,
+// uploads it once per host and starts it. One run shares one AgentDeployer,
+// so each local binary is hashed once.
+//
+// On the target the binary lives in a per-user cache named by its SHA-256,
+// ~/.cache/gplay/agent/<sha256> (directories 0700; /tmp/gplay-<uid>/agent
+// when the home directory is not writable). An upload goes to a temporary
+// file whose hash is checked on the target before it is renamed into place,
+// so a cut upload never leaves a file that runs. Later runs reuse the file;
+// before every start it is checked again, cheaply (see startScript), so a
+// modified file is replaced instead of run.
+type AgentDeployer struct {
+	// Executable is the agent for targets of this machine's OS and
+	// architecture; empty means this executable (os.Executable).
+	Executable string
+	// Dirs are searched for gplay-<os>-<arch> (what `make dist` builds)
+	// for other targets; nil means $GPLAY_AGENT_DIR, then the executable's
+	// directory and its dist/ subdirectory.
+	Dirs []string
+	// Timeout bounds starting one agent, privilege escalation prompt
+	// included, as Ansible's timeout does for the become prompt; zero means
+	// DefaultTimeout.
+	Timeout time.Duration
+	// Logf receives one timing line per host for uploads and agent starts
+	// (shown at -vvv); nil discards them. It never receives secrets.
+	Logf func(format string, args ...any)
+
+	mu   sync.Mutex
+	bins map[string]*agentBinary
+}
+
+// agentBinary is a local agent executable for one platform, hashed once.
+type agentBinary struct {
+	once sync.Once
+	path string
+	sum  string
+	size int64
+	err  error
+}
+
+func (d *AgentDeployer) logf(format string, args ...any) {
+	if d.Logf != nil {
+		d.Logf(format, args...)
+	}
+}
+
+func (d *AgentDeployer) timeout() time.Duration {
+	if d.Timeout > 0 {
+		return d.Timeout
+	}
+	return DefaultTimeout
+}
+
+// platform maps `uname -sm` to Go's GOOS/GOARCH.
+func platform(uname string) (goos, goarch string, err error) {
+	f := strings.Fields(uname)
+	if len(f) != 2 {
+		return "", "", fmt.Errorf("unexpected `uname -sm` output %q", uname)
+	}
+	goos = strings.ToLower(f[0])
+	switch f[1] {
+	case "x86_64", "amd64":
+		goarch = "amd64"
+	case "aarch64", "arm64":
+		goarch = "arm64"
+	case "i386", "i486", "i586", "i686":
+		goarch = "386"
+	case "armv6l", "armv7l":
+		goarch = "arm"
+	case "ppc64le", "s390x", "riscv64":
+		goarch = f[1]
+	default:
+		return "", "", fmt.Errorf("unsupported target platform %q", uname)
+	}
+	return goos, goarch, nil
+}
+
+// binary returns the local agent for goos/goarch, hashing it on first use.
+func (d *AgentDeployer) binary(goos, goarch string) *agentBinary {
+	key := goos + "/" + goarch
+	d.mu.Lock()
+	if d.bins == nil {
+		d.bins = map[string]*agentBinary{}
+	}
+	b := d.bins[key]
+	if b == nil {
+		b = &agentBinary{}
+		d.bins[key] = b
+	}
+	d.mu.Unlock()
+	b.once.Do(func() {
+		b.path, b.err = d.find(goos, goarch)
+		if b.err == nil {
+			b.sum, b.size, b.err = hashFile(b.path)
+		}
+	})
+	return b
+}
+
+func (d *AgentDeployer) find(goos, goarch string) (string, error) {
+	exe := d.Executable
+	if exe == "" {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			return "", fmt.Errorf("find the gplay executable: %w", err)
+		}
+	}
+	if goos == runtime.GOOS && goarch == runtime.GOARCH {
+		return exe, nil
+	}
+	name := "gplay-" + goos + "-" + goarch
+	dirs := d.Dirs
+	if dirs == nil {
+		if v := os.Getenv("GPLAY_AGENT_DIR"); v != "" {
+			dirs = append(dirs, v)
+		}
+		dirs = append(dirs, filepath.Dir(exe), filepath.Join(filepath.Dir(exe), "dist"))
+	}
+	for _, dir := range dirs {
+		p := filepath.Join(dir, name)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("no gplay agent for %s/%s: run `make dist` and put dist/%s next to gplay or in $GPLAY_AGENT_DIR (looked in %s)",
+		goos, goarch, name, strings.Join(dirs, ", "))
+}
+
+func hashFile(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, fmt.Errorf("read agent binary: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, fmt.Errorf("read agent binary %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// HostAgents are the agents running on one host over one connection: one
+// per become user and method, all started from one uploaded binary. The
+// engine's connector keeps one per host for the run. Safe for concurrent
+// use.
+type HostAgents struct {
+	d    *AgentDeployer
+	conn Conn
+	name string
+
+	// ctx outlives single tasks: the agents' commands run until Close.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	prepMu    sync.Mutex
+	prepared  bool
+	bin       *agentBinary
+	loginUser string
+	loginPath string // the login user's cache file for bin, once known
+
+	mu     sync.Mutex
+	agents map[string]*agentSlot
+	closed bool
+}
+
+type agentSlot struct {
+	ready chan struct{}
+	a     *Agent
+	err   error
+}
+
+// Host returns the agents of the host name (for messages) reached through c.
+func (d *AgentDeployer) Host(name string, c Conn) *HostAgents {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &HostAgents{d: d, conn: c, name: name, ctx: ctx, cancel: cancel, agents: map[string]*agentSlot{}}
+}
+
+// Agent returns the running agent for the become settings b, starting it
+// (and uploading the binary) on first use. A failed start is not kept: the
+// next call tries again. Connection failures wrap ErrUnreachable; a wrong
+// or missing become password is an ordinary error saying so.
+func (h *HostAgents) Agent(ctx context.Context, b Become) (*Agent, error) {
+	if err := h.prepare(ctx); err != nil {
+		return nil, err
+	}
+	b = h.effective(b)
+	key := b.key()
+	for {
+		h.mu.Lock()
+		if h.closed {
+			h.mu.Unlock()
+			return nil, errors.New("connection closed")
+		}
+		s := h.agents[key]
+		if s == nil {
+			s = &agentSlot{ready: make(chan struct{})}
+			h.agents[key] = s
+			h.mu.Unlock()
+			s.a, s.err = h.start(ctx, b)
+			if s.err != nil {
+				h.drop(key, s)
+			}
+			close(s.ready)
+			return s.a, s.err
+		}
+		h.mu.Unlock()
+		select {
+		case <-s.ready:
+		case <-ctx.Done():
+			return nil, context.Cause(ctx)
+		}
+		if s.err == nil && s.a.Alive() {
+			return s.a, nil
+		}
+		if s.err != nil {
+			return nil, s.err
+		}
+		// The agent died (its channel ended): forget it and start another.
+		h.drop(key, s)
+	}
+}
+
+func (h *HostAgents) drop(key string, s *agentSlot) {
+	h.mu.Lock()
+	if h.agents[key] == s {
+		delete(h.agents, key)
+	}
+	h.mu.Unlock()
+}
+
+// Close stops every agent of the host: their stdin closes, so each exits
+// at once (Serve returns at EOF); any that does not is killed.
+func (h *HostAgents) Close() error {
+	h.mu.Lock()
+	h.closed = true
+	slots := h.agents
+	h.agents = nil
+	h.mu.Unlock()
+	for _, s := range slots {
+		<-s.ready
+		if s.a != nil {
+			// The agent's exit status after a close says nothing useful.
+			_ = s.a.Close()
+		}
+	}
+	h.cancel()
+	return nil
+}
+
+// prepareScript prints the target's platform, the login user's name and
+// its agent cache directory, in one round trip.
+const prepareScript = `umask 077; uname -sm; id -un; ` + cacheDirScript + `; printf '%s\n' "$d"`
+
+// cacheDirScript sets d to this user's agent cache directory, creating it
+// 0700: ~/.cache/gplay/agent, else /tmp/gplay-<uid>/agent when HOME is
+// unset or not writable (system users), but only when that directory is
+// ours and private, so another user cannot plant a binary there. d is empty
+// when neither works.
+const cacheDirScript = `d=$HOME/.cache/gplay/agent; ` +
+	`{ [ -n "$HOME" ] && { [ -d "$d" ] || mkdir -p "$d" 2>/dev/null; } && [ -O "$d" ] && [ -w "$d" ]; } || ` +
+	`{ d=/tmp/gplay-$(id -u); { [ -d "$d" ] || mkdir -m 700 "$d" 2>/dev/null; } && [ -O "$d" ] && [ "$(stat -c %a "$d")" = 700 ] && d=$d/agent && { [ -d "$d" ] || mkdir "$d"; } || d=; }`
+
+func (h *HostAgents) prepare(ctx context.Context) error {
+	h.prepMu.Lock()
+	defer h.prepMu.Unlock()
+	if h.prepared {
+		return nil
+	}
+	start := time.Now()
+	var out, errb bytes.Buffer
+	code, err := h.conn.Exec(ctx, shCommand(prepareScript), nil, &out, &errb)
+	if err != nil {
+		return fmt.Errorf("find the platform of %s: %w", h.name, err)
+	}
+	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	if code != 0 || len(lines) < 3 {
+		return fmt.Errorf("find the platform of %s: exit status %d: %s", h.name, code, strings.TrimSpace(errb.String()))
+	}
+	goos, goarch, err := platform(lines[0])
+	if err != nil {
+		return fmt.Errorf("%s: %w", h.name, err)
+	}
+	bin := h.d.binary(goos, goarch)
+	if bin.err != nil {
+		return fmt.Errorf("%s: %w", h.name, bin.err)
+	}
+	h.bin = bin
+	h.loginUser = lines[1]
+	if lines[2] != "" {
+		h.loginPath = lines[2] + "/" + bin.sum
+	}
+	h.prepared = true
+	h.d.logf("<%s> gplay agent: %s/%s, login user %s, cache %s (%s)", h.name, goos, goarch, h.loginUser, lines[2], time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// effective drops become when it changes nothing: become_user is the
+// login user. Ansible would still run sudo; gplay skips it, which also
+// works on hosts without sudo (docs/compat.md).
+func (h *HostAgents) effective(b Become) Become {
+	if !b.Enabled {
+		return Become{}
+	}
+	if b.Method == "" {
+		b.Method = "sudo"
+	}
+	if b.User == "" {
+		b.User = "root"
+	}
+	if b.User == h.loginUser {
+		return Become{}
+	}
+	return b
+}
+
+// start launches the agent as b, uploading the binary first when the
+// target has no verified copy. The upload goes to the login user's cache,
+// from which root (become_user root) copies it into its own; any other
+// become user cannot read that 0700 directory, so it gets its own upload.
+func (h *HostAgents) start(ctx context.Context, b Become) (*Agent, error) {
+	for attempt := 0; ; attempt++ {
+		begin := time.Now()
+		a, err := h.launch(ctx, b)
+		if !errors.Is(err, errAgentMissing) {
+			if err == nil {
+				h.d.logf("<%s> gplay agent started as %s (pid %d) in %s", h.name, a.hello.User, a.hello.PID, time.Since(begin).Round(time.Millisecond))
+			}
+			return a, err
+		}
+		if attempt > 0 {
+			return nil, fmt.Errorf("start the gplay agent on %s as %s: the uploaded agent is missing or does not verify", h.name, b.describe(h.loginUser))
+		}
+		as := Become{}
+		if b.Enabled && b.User != "root" {
+			as = b
+		}
+		if err := h.install(ctx, as); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// errAgentMissing means the start script found no verified agent binary.
+var errAgentMissing = errors.New("gplay agent not installed")
+
+// missingMark is what the start script prints on stderr when it has no
+// verified binary to run.
+const missingMark = "gplay-agent-missing"
+
+// startScript runs as the agent's user: it finds a verified copy of the
+// binary and execs it as `gplay agent`, or prints missingMark and exits 97.
+//
+// Verifying 18 MB with sha256sum before every start would cost tens of
+// milliseconds per host, so a verified file gets a stamp beside it: its
+// size, inode and change time (ctime, which no user can set back). The
+// hash is checked again whenever the stamp does not match, so any write to
+// the file, chmod or replacement, makes it verify again (and, when it was
+// tampered with, be replaced by a new upload instead of run). Stamps are
+// trusted only when both files belong to the user. Another user's copy
+// (the login user's, for become root) is always hashed, then copied into
+// the user's own cache.
+func startScript(sum, fallback string) string {
+	return `umask 077; S=` + sum + `; ` +
+		`ok() { [ -f "$1" ] && [ -x "$1" ] || return 1; st=$(stat -c '%s %i %z' "$1" 2>/dev/null) || return 1; ` +
+		`[ -O "$1" ] && [ -O "$1.ok" ] && [ "$st" = "$(cat "$1.ok" 2>/dev/null)" ] && return 0; ` +
+		`printf '%s  %s\n' "$S" "$1" | sha256sum -c --status 2>/dev/null || return 1; ` +
+		`[ -O "$1" ] && printf '%s\n' "$st" >"$1.ok"; return 0; }; ` +
+		cacheDirScript + `; ` +
+		`if [ -n "$d" ] && ok "$d/$S"; then exec "$d/$S" agent; fi; ` +
+		`f=` + shellQuote(fallback) + `; ` +
+		`if [ -n "$f" ] && [ "$f" != "$d/$S" ] && ok "$f"; then ` +
+		`if [ -n "$d" ] && cp "$f" "$d/.$S.$$" 2>/dev/null && mv -f "$d/.$S.$$" "$d/$S" && ok "$d/$S"; then exec "$d/$S" agent; fi; ` +
+		`rm -f "$d/.$S.$$"; exec "$f" agent; fi; ` +
+		`echo ` + missingMark + ` >&2; exit 97`
+}
+
+// installScript runs as the agent's user with the binary on stdin: into a
+// temporary file, checked against its SHA-256, then renamed into place and
+// stamped. A failed check removes the temporary file and exits 96.
+func installScript(sum string) string {
+	return `umask 077; S=` + sum + `; ` + cacheDirScript + `; ` +
+		`[ -n "$d" ] || { echo "no writable agent cache directory (HOME=$HOME)" >&2; exit 95; }; ` +
+		`t=$d/.$S.$$; trap 'rm -f "$t"' EXIT; cat >"$t" || exit 94; ` +
+		`printf '%s  %s\n' "$S" "$t" | sha256sum -c --status || { echo "the uploaded gplay agent does not match its SHA-256 $S" >&2; exit 96; }; ` +
+		`chmod 700 "$t" && mv -f "$t" "$d/$S" && stat -c '%s %i %z' "$d/$S" >"$d/$S.ok"`
+}
+
+// install uploads the binary as the user b names (the login user when b
+// is zero).
+func (h *HostAgents) install(ctx context.Context, b Become) error {
+	begin := time.Now()
+	f, err := os.Open(h.bin.path)
+	if err != nil {
+		return fmt.Errorf("upload the gplay agent to %s: %w", h.name, err)
+	}
+	defer f.Close()
+	if err := h.runAs(ctx, b, installScript(h.bin.sum), f); err != nil {
+		return fmt.Errorf("upload the gplay agent to %s: %w", h.name, err)
+	}
+	el := time.Since(begin)
+	h.d.logf("<%s> gplay agent uploaded (%d bytes, sha256 %s) for %s in %s (%.1f MB/s)", h.name, h.bin.size, h.bin.sum[:12],
+		b.describe(h.loginUser), el.Round(time.Millisecond), float64(h.bin.size)/1e6/el.Seconds())
+	return nil
+}
+
+// launch runs startScript as b and returns the agent once it said hello.
+func (h *HostAgents) launch(ctx context.Context, b Become) (*Agent, error) {
+	p, err := h.escalate(ctx, b, startScript(h.bin.sum, h.loginPath), nil)
+	if err != nil {
+		return nil, err
+	}
+	a := &Agent{host: h.name, stream: p.stream, stderr: p.stderr, done: make(chan struct{})}
+	a.client, a.hello = p.client, p.client.Hello()
+	go func() {
+		// The exit status is of no interest: Alive and Call notice the end.
+		_, _ = p.stream.Wait()
+		close(a.done)
+	}()
+	return a, nil
+}
+
+// Agent is one running `gplay agent` on a host, as one user. Calls are one
+// framed request and one response on its channel.
+type Agent struct {
+	host   string
+	client *agent.Client
+	hello  agent.Hello
+	stream Stream
+	stderr *stderrWatch
+	done   chan struct{}
+}
+
+// Hello returns what the agent said when it started (its pid, uid, user).
+func (a *Agent) Hello() agent.Hello { return a.hello }
+
+// Alive reports whether the agent's command is still running.
+func (a *Agent) Alive() bool {
+	select {
+	case <-a.done:
+		return false
+	default:
+		return true
+	}
+}
+
+// Call runs one module request on the agent. When the agent's channel
+// ends (the connection dropped, the agent died) the error wraps both
+// agent.ErrLost and ErrUnreachable, with the agent's last stderr lines.
+func (a *Agent) Call(ctx context.Context, req agent.Request) (module.Result, error) {
+	res, err := a.client.Call(ctx, req)
+	if err != nil && errors.Is(err, agent.ErrLost) {
+		msg := err.Error()
+		if tail := a.stderr.tail(); tail != "" {
+			msg += " (agent stderr: " + tail + ")"
+		}
+		return res, markUnreachable(fmt.Errorf("%s: %w", a.host, lostError{msg: msg}))
+	}
+	return res, err
+}
+
+// lostError keeps agent.ErrLost in the chain under a longer message.
+type lostError struct{ msg string }
+
+func (e lostError) Error() string { return e.msg }
+func (e lostError) Unwrap() error { return agent.ErrLost }
+
+// Close ends the agent: closing its stdin makes it exit; it is killed if
+// it has not within two seconds.
+func (a *Agent) Close() error {
+	// Errors: the channel may be gone already, which ends the agent too.
+	_ = a.client.Close()
+	select {
+	case <-a.done:
+	case <-time.After(2 * time.Second):
+	}
+	return a.stream.Close()
+}
+
+// shCommand runs script with /bin/sh whatever the user's login shell is.
+func shCommand(script string) string { return "/bin/sh -c " + shellQuote(script) }
