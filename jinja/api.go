@@ -334,7 +334,10 @@ func (e *Env) templateString(ctx context.Context, src string, vars Vars) (any, e
 	}
 	res := evalConcat(out)
 	if str, ok := res.(string); ok {
-		return keepNewlines(src, str), nil
+		res = keepNewlines(src, str)
+	}
+	if s.unsafe {
+		res = wrapUnsafe(res, 0)
 	}
 	return res, nil
 }
@@ -486,34 +489,45 @@ func (l *lazyVars) Get(name string) (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	if _, isUnsafe := v.(pyval.Unsafe); isUnsafe {
-		return v, true
-	}
-	if !containsTemplate(v, 0) {
-		r, _ := l.env.Template(l.ctx, v, l) // copies lists and dicts, as Ansible does
-		return r, true
-	}
 	if l.busy[name] {
-		return errValue{&Error{Kind: ErrRuntime, Msg: "recursive loop detected in template string: " + pyStr(v)}}, true
+		return &VarError{Err: &Error{Kind: ErrRuntime, Msg: "recursive loop detected in template string: " + pyStr(v)}}, true
 	}
 	if l.busy == nil {
 		l.busy = map[string]bool{}
 	}
 	l.busy[name] = true
 	defer delete(l.busy, name)
-	r, err := l.env.Template(l.ctx, v, l)
+	return l.env.ResolveValue(l.ctx, name, v, l), true
+}
+
+// ResolveValue templates the raw value of variable name as Ansible's
+// AnsibleJ2Vars does when a template looks the variable up: unsafe values
+// come back as they are, lists and dicts are copied with their strings
+// templated, an undefined error becomes an Undefined carrying Ansible's
+// hint (so `is defined` and default() still work) and any other error a
+// *VarError. A Vars implementation calls it from Get; it must itself stop
+// a variable that refers to itself (LazyVars does).
+func (e *Env) ResolveValue(ctx context.Context, name string, v any, vars Vars) any {
+	if _, isUnsafe := v.(pyval.Unsafe); isUnsafe {
+		return v
+	}
+	if !containsTemplate(v, 0) {
+		r, _ := e.Template(ctx, v, vars) // copies lists and dicts, as Ansible does
+		return r
+	}
+	r, err := e.Template(ctx, v, vars)
 	if err != nil {
 		var je *Error
 		if !errors.As(err, &je) {
-			return errValue{err}, true
+			return &VarError{Err: err}
 		}
 		if je.Kind == ErrUndefined {
 			// the hint is f"{variable}: {e.message}", and an
 			// AnsibleUndefinedVariable's message repeats its cause
-			return pyval.Undefined{Name: name, Hint: pyStr(v) + ": " + je.Msg + ". " + je.Msg}, true
+			return pyval.Undefined{Name: name, Hint: pyStr(v) + ": " + je.Msg + ". " + je.Msg}
 		}
 		if strings.HasPrefix(je.Msg, "An unhandled exception occurred while templating") || strings.HasPrefix(je.Msg, "recursive loop detected") {
-			return errValue{err}, true
+			return &VarError{Err: err}
 		}
 		// AnsibleJ2Vars wraps every other failure, naming its class
 		class, msg := "<class 'ansible.errors.AnsibleError'>", je.Msg
@@ -525,9 +539,9 @@ func (l *lazyVars) Get(name string) (any, bool) {
 		case je.pyClass != "":
 			class = "<class '" + je.pyClass + "'>"
 		}
-		return errValue{&Error{Kind: ErrRuntime, Pos: je.Pos, Msg: "An unhandled exception occurred while templating '" + pyStr(v) + "'. Error was a " + class + ", original message: " + msg}}, true
+		return &VarError{Err: &Error{Kind: ErrRuntime, Pos: je.Pos, Msg: "An unhandled exception occurred while templating '" + pyStr(v) + "'. Error was a " + class + ", original message: " + msg}}
 	}
-	return r, true
+	return r
 }
 
 // containsTemplate reports whether v holds a string to template.
@@ -560,5 +574,8 @@ func containsTemplate(v any, depth int) bool {
 	return false
 }
 
-// errValue carries a templating error of a variable to its point of use.
-type errValue struct{ err error }
+// VarError is a value a Vars may return for a variable whose templating
+// failed with something other than an undefined variable: the template
+// that uses the variable then fails with Err, as Ansible's AnsibleJ2Vars
+// raises at lookup.
+type VarError struct{ Err error }

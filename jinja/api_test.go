@@ -160,3 +160,34 @@ func TestLookupHook(t *testing.T) {
 		t.Errorf("lookup('fail') succeeded, want an error")
 	}
 }
+
+func TestUnsafePropagation(t *testing.T) {
+	env := NewEnv(Options{})
+	ctx := context.Background()
+	d := pyval.DictOf("u", pyval.Unsafe("{{ secret }}"), "secret", "s3cr3t", "l", pyval.NewList(pyval.Unsafe("{{ x }}")), "x", "plain")
+	vars := env.LazyVars(ctx, d)
+	for _, tc := range []struct {
+		src  string
+		want any
+	}{
+		{"{{ u }}", pyval.Unsafe("{{ secret }}")},
+		{"pre {{ u }}", pyval.Unsafe("pre {{ secret }}")},
+		{"{{ u | length }}", pyval.Unsafe("12")},
+		{"{{ x }}", "plain"},
+	} {
+		v, err := env.Template(ctx, tc.src, vars)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v != tc.want {
+			t.Errorf("Template(%q) = %#v, want %#v", tc.src, v, tc.want)
+		}
+	}
+	v, err := env.Template(ctx, "{{ l }}", vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, ok := v.(*pyval.List); !ok || len(l.Items) != 1 || l.Items[0] != pyval.Unsafe("{{ x }}") {
+		t.Errorf("Template({{ l }}) = %#v, want a list holding the unsafe string", v)
+	}
+}

@@ -28,6 +28,9 @@ type state struct {
 	// resolves a name once, so `l.append(x)` then `l` sees the same list.
 	resolved map[string]any
 	steps    int
+	// unsafe records that an unsafe value (!unsafe, a lookup result) was
+	// used, so the result must not be templated again (AnsibleContext).
+	unsafe bool
 }
 
 type frame struct {
@@ -99,6 +102,9 @@ func (s *state) lookupName(name string, f *frame) any {
 			return v
 		}
 		if v, ok := s.vars.Get(name); ok {
+			if !s.unsafe && isUnsafe(v, 0) {
+				s.unsafe = true
+			}
 			if s.resolved == nil {
 				s.resolved = map[string]any{}
 			}
@@ -486,8 +492,8 @@ func (s *state) evalInner(e expr, f *frame) (any, error) {
 		return n.V, nil
 	case *nameExpr:
 		v := s.lookupName(n.Name, f)
-		if ev, ok := v.(errValue); ok {
-			return nil, ev.err
+		if ev, ok := v.(*VarError); ok {
+			return nil, ev.Err
 		}
 		return v, nil
 	case *attrExpr:

@@ -156,6 +156,13 @@ func gLookup(s *state, args []any, kw *kwargs, wantlist bool) (any, error) {
 		}
 		return nil, rtErr("%s", err.Error())
 	}
+	if len(ran) > 0 {
+		// lookup results are unsafe unless allow_unsafe (Templar._lookup)
+		s.unsafe = true
+		for i, r := range ran {
+			ran[i] = wrapUnsafe(r, 0)
+		}
+	}
 	if wantlist {
 		return pyval.NewList(ran...), nil
 	}
@@ -165,6 +172,10 @@ func gLookup(s *state, args []any, kw *kwargs, wantlist bool) (any, error) {
 	parts := make([]string, len(ran))
 	for i, r := range ran {
 		str, ok := asStr(r)
+		if ok {
+			parts[i] = str
+			continue
+		}
 		if !ok {
 			if len(ran) == 1 {
 				return ran[0], nil

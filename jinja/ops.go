@@ -384,6 +384,63 @@ func undefinedElem(obj any, key any) pyval.Undefined {
 	return pyval.Undefined{Hint: objRepr(obj) + " has no element " + pyRepr(key)}
 }
 
+// isUnsafe reports whether v is or holds an unsafe string (dict values and
+// list items, as AnsibleContext._is_unsafe looks).
+func isUnsafe(v any, depth int) bool {
+	if depth > 100 {
+		return false
+	}
+	switch t := v.(type) {
+	case pyval.Unsafe:
+		return true
+	case *pyval.List:
+		for _, x := range t.Items {
+			if isUnsafe(x, depth+1) {
+				return true
+			}
+		}
+	case *pyval.Dict:
+		for _, x := range t.Values() {
+			if isUnsafe(x, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// wrapUnsafe is Ansible's wrap_var: strings become unsafe, containers are
+// copied with their strings (and dict keys) wrapped.
+func wrapUnsafe(v any, depth int) any {
+	if depth > 100 {
+		return v
+	}
+	switch t := v.(type) {
+	case string:
+		return pyval.Unsafe(t)
+	case *pyval.List:
+		out := make([]any, len(t.Items))
+		for i, x := range t.Items {
+			out[i] = wrapUnsafe(x, depth+1)
+		}
+		return pyval.NewList(out...)
+	case pyval.Tuple:
+		out := make(pyval.Tuple, len(t))
+		for i, x := range t {
+			out[i] = wrapUnsafe(x, depth+1)
+		}
+		return out
+	case *pyval.Dict:
+		d := pyval.NewDict(t.Len())
+		t.Range(func(k, x any) bool {
+			d.Set(wrapUnsafe(k, depth+1), wrapUnsafe(x, depth+1))
+			return true
+		})
+		return d
+	}
+	return v
+}
+
 // lenientName marks Jinja's base Undefined (an inline if without else):
 // it prints as "" and iterates as empty instead of failing.
 const lenientName = "\x00lenient"
