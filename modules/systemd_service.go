@@ -253,6 +253,10 @@ func runSystemd(ctx context.Context, req module.Request, p systemdParams) (modul
 					if _, err := missing(); err != nil {
 						return module.Result{Return: out}, err
 					}
+					// Ansible ignores this failure and reports a change that
+					// did not happen (e.g. a unit file in /etc cannot be
+					// masked); gplay reports it
+					return module.Result{Return: out}, fmt.Errorf("Unable to %s service %s: %s%v", action, unit, strings.TrimSpace(toText(r.Stderr)), errOrEmpty(err))
 				}
 			}
 		}

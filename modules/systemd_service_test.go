@@ -51,7 +51,8 @@ func TestSystemdUnit(t *testing.T) {
 	moduletest.RequireSystemd(t)
 	moduletest.RequireDestructive(t)
 	unit := fmt.Sprintf("gplay-test-%d.service", time.Now().UnixNano())
-	path := "/etc/systemd/system/" + unit
+	// in /usr/lib: a unit file in /etc/systemd/system cannot be masked
+	path := "/usr/lib/systemd/system/" + unit
 	if err := os.WriteFile(path, []byte("[Unit]\nDescription=gplay test\n[Service]\nExecStart=/bin/sleep infinity\n[Install]\nWantedBy=multi-user.target\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}

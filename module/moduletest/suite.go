@@ -93,10 +93,10 @@ func Run(t *testing.T, m module.Module, c Case) {
 			return
 		}
 		if err != nil {
-			t.Fatalf("real run failed: %v (result %s)", err, pyval.Repr(res.ToDict()))
+			t.Fatalf("real run failed: %v (result %s)", err, short(res.ToDict()))
 		}
 		if res.Changed != c.WantChanged {
-			t.Errorf("real run: Changed = %v, want %v (result %s)", res.Changed, c.WantChanged, pyval.Repr(res.ToDict()))
+			t.Errorf("real run: Changed = %v, want %v (result %s)", res.Changed, c.WantChanged, short(res.ToDict()))
 		}
 		if !c.CheckDiffers {
 			if cerr != nil {
@@ -115,10 +115,10 @@ func Run(t *testing.T, m module.Module, c Case) {
 
 		if !c.NotIdempotent {
 			if r2, err := call(true); err != nil || r2.Changed {
-				t.Errorf("check rerun: Changed = %v, err = %v, want unchanged (%s)", r2.Changed, err, pyval.Repr(r2.ToDict()))
+				t.Errorf("check rerun: Changed = %v, err = %v, want unchanged (%s)", r2.Changed, err, short(r2.ToDict()))
 			}
 			if r2, err := call(false); err != nil || r2.Changed {
-				t.Errorf("rerun: Changed = %v, err = %v, want unchanged (%s)", r2.Changed, err, pyval.Repr(r2.ToDict()))
+				t.Errorf("rerun: Changed = %v, err = %v, want unchanged (%s)", r2.Changed, err, short(r2.ToDict()))
 			}
 		}
 		if c.Verify != nil {
@@ -341,4 +341,14 @@ func skip(t *testing.T, why string) {
 		t.Fatalf("SKIP NOT ALLOWED (GPLAY_E2E=required): %s", why)
 	}
 	t.Skipf("SKIPPED: %s", why)
+}
+
+// short is a result's repr, cut so that failure messages stay readable
+// (systemd's status alone is pages long).
+func short(d *pyval.Dict) string {
+	s := pyval.Repr(d)
+	if len(s) > 600 {
+		s = s[:600] + "…"
+	}
+	return s
 }
