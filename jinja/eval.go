@@ -218,7 +218,7 @@ func (s *state) execOne(st stmt, f *frame, out *output) error {
 		out.write(str, false)
 	case *filterBlockStmt:
 		sub := &output{}
-		if err := s.exec(n.Body, f, sub); err != nil {
+		if err := s.exec(n.Body, newFrame(f), sub); err != nil {
 			return err
 		}
 		var v any = sub.String()
@@ -366,6 +366,9 @@ func (s *state) runLoop(n *forStmt, iterV any, f *frame, out *output, depth int)
 	}
 	for i, it := range items {
 		lp.i = i
+		// each iteration starts from the loop's scope: what the body sets
+		// does not survive into the next iteration, as in Jinja
+		inner = newFrame(f)
 		inner.vars["loop"] = lp
 		if err := s.assign(n.Target, it, inner); err != nil {
 			return at(err, n.P)
@@ -817,12 +820,15 @@ type macro struct {
 	body     []stmt
 	closure  *frame
 	pos      Pos
+	// noContext is set for macros of a template imported without
+	// context: they see no variables, whoever calls them.
+	noContext bool
 	// whether the body refers to these special names
 	varargs, kwargs, caller bool
 }
 
 func (s *state) newMacro(name string, args []string, defs []expr, body []stmt, closure *frame, p Pos) *macro {
-	m := &macro{name: name, args: args, defaults: defs, body: body, closure: closure, pos: p}
+	m := &macro{name: name, args: args, defaults: defs, body: body, closure: closure, pos: p, noContext: s.vars == nil}
 	refs := map[string]bool{}
 	collectNames(body, refs)
 	for _, d := range defs {
@@ -858,6 +864,11 @@ func (m *macro) invoke(s *state, args []any, kw *kwargs) (any, error) {
 	}
 	s.depth++
 	defer func() { s.depth-- }()
+	if m.noContext && s.vars != nil {
+		cp := *s
+		cp.vars, cp.resolved = nil, nil
+		s = &cp
+	}
 	f := newFrame(m.closure)
 	nd := len(m.args) - len(m.defaults)
 	extra := kw.len() > 0
