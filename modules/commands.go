@@ -30,11 +30,9 @@ type cmdResult struct {
 	StderrLines []string `json:"stderr_lines"`
 }
 
-func intp(n int) *int           { return &n }
-func strp(s string) *string     { return &s }
-func boolp(b bool) *bool        { return &b }
-func int64p(n int64) *int64     { return &n }
-func floatp(f float64) *float64 { return &f }
+func intp(n int) *int       { return &n }
+func strp(s string) *string { return &s }
+func boolp(b bool) *bool    { return &b }
 
 // pyTime formats a time as Python's str(datetime.datetime.now()).
 func pyTime(t time.Time) string {

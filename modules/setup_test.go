@@ -44,6 +44,9 @@ func TestSetupFacts(t *testing.T) {
 	if v, _ := f["processor_vcpus"].(int64); v < 1 {
 		t.Errorf("processor_vcpus = %v", f["processor_vcpus"])
 	}
+	if comm, _ := os.ReadFile("/proc/1/comm"); strings.TrimSpace(string(comm)) == "systemd" && f["service_mgr"] != "systemd" {
+		t.Errorf("service_mgr = %v on a systemd host", f["service_mgr"])
+	}
 	if f["memtotal_mb"].(int64) <= 0 {
 		t.Errorf("memtotal_mb = %v", f["memtotal_mb"])
 	}
