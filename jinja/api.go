@@ -55,6 +55,10 @@ type Options struct {
 	Lookuper     Lookuper
 	// Now returns the time for now() and strftime; time.Now when nil.
 	Now func() time.Time
+	// IgnoreUndefined is Ansible's error_on_undefined_vars=False: a
+	// template (Template, Render) that meets an undefined variable comes
+	// back as its own text instead of failing, as do_template does.
+	IgnoreUndefined bool
 	// Extensions enables Jinja2 extensions by name, as Ansible's
 	// jinja2_extensions setting does: "loopcontrols" ({% break %} and
 	// {% continue %}) and "do" ({% do expr %}). Both are off in Ansible's
@@ -185,6 +189,9 @@ func (e *Env) Render(ctx context.Context, src string, vars Vars, fo FileOptions)
 	s := &state{env: e, ctx: ctx, vars: vars, lex: opts}
 	out := &output{}
 	if err := s.exec(body, newFrame(nil), out); err != nil {
+		if e.opts.IgnoreUndefined && KindOf(err) == ErrUndefined {
+			return text, nil
+		}
 		return "", cleanErr(err)
 	}
 	return keepNewlines(src, out.String()), nil
@@ -330,6 +337,9 @@ func (e *Env) templateString(ctx context.Context, src string, vars Vars) (any, e
 	s := &state{env: e, ctx: ctx, vars: vars, eval: true, lex: opts}
 	out := &output{lazy: true}
 	if err := s.exec(body, newFrame(nil), out); err != nil {
+		if e.opts.IgnoreUndefined && KindOf(err) == ErrUndefined {
+			return text, nil
+		}
 		return nil, cleanErr(err)
 	}
 	res := evalConcat(out)

@@ -191,3 +191,15 @@ func TestUnsafePropagation(t *testing.T) {
 		t.Errorf("Template({{ l }}) = %#v, want a list holding the unsafe string", v)
 	}
 }
+
+func TestIgnoreUndefined(t *testing.T) {
+	env := NewEnv(Options{IgnoreUndefined: true})
+	ctx := context.Background()
+	v, err := env.Template(ctx, "a {{ nope }} b", MapVars{})
+	if err != nil || v != "a {{ nope }} b" {
+		t.Errorf("Template with IgnoreUndefined = %#v, %v; want the template text", v, err)
+	}
+	if _, err := env.Template(ctx, "{{ 1 + }}", MapVars{}); KindOf(err) != ErrSyntax {
+		t.Errorf("syntax errors must still fail, got %v", err)
+	}
+}

@@ -16,7 +16,16 @@ type Mapping interface {
 	Keys() []string
 }
 
+// PyTypeNamer is optionally implemented by a Mapping (or another foreign
+// value) to name its Python type in messages, e.g. hostvars as
+// "ansible.vars.hostvars.HostVars" in "'ansible.vars.hostvars.HostVars
+// object' has no attribute 'web9'".
+type PyTypeNamer interface{ PyTypeName() string }
+
 func typeName(v any) string {
+	if n, ok := v.(PyTypeNamer); ok {
+		return n.PyTypeName()
+	}
 	switch v.(type) {
 	case Mapping:
 		return "dict"
