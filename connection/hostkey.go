@@ -79,6 +79,7 @@ func knownFileOf(known []string, def string) string {
 type hostKeyChecker struct {
 	mode     string // "yes", "ask", "accept-new" or "no", as in hostConfig
 	lookup   string // name in known_hosts: "host" or "[host]:port"
+	addr     string // "host:port" always, as x/crypto's callback wants it
 	hostName string
 	port     int
 	files    []string // user files first, then global ones
@@ -100,6 +101,7 @@ func newHostKeyChecker(hc *hostConfig, disabled bool) (*hostKeyChecker, error) {
 	c := &hostKeyChecker{
 		mode:     hc.StrictHostKeyChecking,
 		lookup:   knownhosts.Normalize(net.JoinHostPort(name, strconv.Itoa(hc.Port))),
+		addr:     net.JoinHostPort(name, strconv.Itoa(hc.Port)),
 		hostName: hc.HostName,
 		port:     hc.Port,
 		hash:     hc.HashKnownHosts,
@@ -146,7 +148,7 @@ func (c *hostKeyChecker) algorithms() []string {
 	if c.db == nil {
 		return nil
 	}
-	return c.db.HostKeyAlgorithms(c.lookup)
+	return c.db.HostKeyAlgorithms(c.addr)
 }
 
 // callback verifies the server's key; the hostname x/crypto passes is ignored
@@ -155,7 +157,9 @@ func (c *hostKeyChecker) callback(_ string, remote net.Addr, key ssh.PublicKey) 
 	if c.mode == "no" {
 		return nil
 	}
-	err := c.db.HostKeyCallback()(c.lookup, remoteForCheck(remote), key)
+	// Normalize drops port 22 ("host"), which x/crypto cannot split:
+	// it is given host:port and normalizes itself.
+	err := c.db.HostKeyCallback()(c.addr, remoteForCheck(remote), key)
 	if err == nil {
 		return nil
 	}
@@ -222,7 +226,7 @@ func (c *hostKeyChecker) record(key ssh.PublicKey) error {
 	if err != nil {
 		return fmt.Errorf("record host key: %w", err)
 	}
-	err = again.HostKeyCallback()(c.lookup, &net.TCPAddr{IP: net.IPv4zero}, key)
+	err = again.HostKeyCallback()(c.addr, &net.TCPAddr{IP: net.IPv4zero}, key)
 	if err == nil {
 		return nil
 	}

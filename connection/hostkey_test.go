@@ -1,9 +1,13 @@
 package connection
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
 	"errors"
+	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -263,4 +267,33 @@ func TestHostKeyAliasHint(t *testing.T) {
 	}
 	c := dial(t, e.dialer, tg)
 	run(t, c, "true")
+}
+
+// TestHostKeyOnPort22: known_hosts names port-22 hosts without a port
+// ("host", not "[host]:22"); verification and the preferred algorithms
+// must still find them.
+func TestHostKeyOnPort22(t *testing.T) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := ssh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kh := filepath.Join(t.TempDir(), "known_hosts")
+	line := "198.18.0.12 " + string(ssh.MarshalAuthorizedKey(signer.PublicKey()))
+	if err := os.WriteFile(kh, []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := newHostKeyChecker(&hostConfig{HostName: "198.18.0.12", Port: 22, StrictHostKeyChecking: "yes", UserKnownHostsFiles: []string{kh}}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.callback("", &net.TCPAddr{IP: net.ParseIP("198.18.0.12"), Port: 22}, signer.PublicKey()); err != nil {
+		t.Errorf("callback(known key on port 22) = %v, want nil", err)
+	}
+	if got := c.algorithms(); len(got) == 0 || got[0] != ssh.KeyAlgoED25519 {
+		t.Errorf("algorithms() = %v, want [%s]", got, ssh.KeyAlgoED25519)
+	}
 }
