@@ -107,8 +107,23 @@ func TestSystemdUnit(t *testing.T) {
 			},
 		})
 	}
+	// service hands over to systemd_service on this host
+	for _, st := range []string{"started", "stopped"} {
+		st := st
+		moduletest.Run(t, serviceModule{}, moduletest.Case{
+			Name:        "service " + st,
+			Args:        func(string) *pyval.Dict { return moduletest.Args("name", unit, "state", st) },
+			Snapshot:    noSnap,
+			WantChanged: true,
+			Verify: func(t *testing.T, _ string, res module.Result) {
+				if got := active(); (got == "active") != (st == "started") {
+					t.Errorf("after service %s the unit is %s", st, got)
+				}
+			},
+		})
+	}
 	res, err := moduletest.RunModule(t, systemdModule{}, moduletest.Args("name", "gplay-not-installed.service", "state", "started", "enabled", true), true)
-	if err != nil || !res.Changed || len(res.Warnings) == 0 {
+	if err != nil || !res.Changed || len(res.Warnings) == 0 || res.Msg != "would enable and start (unit not installed yet)" {
 		t.Errorf("check mode for a missing unit = %+v, %v; want a predicted change with a warning", res, err)
 	}
 	if _, err := moduletest.RunModule(t, systemdModule{}, moduletest.Args("name", "gplay-not-installed.service", "state", "started"), false); err == nil ||
