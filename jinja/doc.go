@@ -32,7 +32,12 @@
 // the error, so `is defined` and default() still work). RawVars, when
 // implemented, gives the untemplated value for the "{{ name }}" shortcut.
 // A value implementing Mapping is treated as a read-only dict, for lazily
-// built structures such as hostvars.
+// built structures such as hostvars. Env.ResolveValue is the lookup rule
+// itself, for Vars implementations of the engine's own; a variable whose
+// templating failed otherwise is returned as a *VarError.
+//
+// A result that used an unsafe value (pyval.Unsafe, a lookup result) comes
+// back as pyval.Unsafe strings, so it is never templated again.
 //
 // # Injected capabilities
 //
@@ -59,13 +64,14 @@
 //
 // # Differences from Ansible
 //
-// Known, deliberate or not yet closed (see testdata/jinja/known_diffs.txt
-// for the corpus cases): Python ints are 64-bit here (larger results become
-// floats); error texts of Python's re, PyYAML and jmespath differ;
-// from_yaml uses go.yaml.in/yaml/v4 until package yaml11 is ready; random,
-// shuffle and password_hash salts use Go's generators (same distribution,
-// not Python's sequence for a given seed); bcrypt hashes come from
-// golang.org/x/crypto/bcrypt; template results are not marked unsafe.
+// Known, deliberate or not yet closed (testdata/jinja/known_diffs.txt
+// lists the corpus cases): the error texts of Python's re, PyYAML and
+// jmespath differ; from_yaml uses go.yaml.in/yaml/v4 until package yaml11
+// is ready; random, shuffle and password_hash salts use Go's generators
+// (same distribution, not Python's sequence for a given seed); bcrypt
+// hashes come from golang.org/x/crypto/bcrypt; Python ints beyond 64 bits
+// are *big.Int inside this package only (pyval has no such kind, so such a
+// value is printed correctly but compares by identity in pyval.Equal).
 //
 // jinja imports pyval and the standard library (plus regexp2, yaml/v4 and
 // x/crypto/bcrypt); it must not import the engine or anything above it.

@@ -425,11 +425,7 @@ func pyIntStr(str string, base int) (any, bool) {
 	if neg {
 		b.Neg(b)
 	}
-	if b.IsInt64() {
-		return b.Int64(), true
-	}
-	f, _ := new(big.Float).SetInt(b).Float64()
-	return f, true
+	return normInt(b), true
 }
 
 func fFloat(s *state, v any, args []any, kw *kwargs) (any, error) {
@@ -454,7 +450,7 @@ func fInt(s *state, v any, args []any, kw *kwargs) (any, error) {
 		return nil, err
 	}
 	switch t := v.(type) {
-	case int64:
+	case int64, *big.Int:
 		return t, nil
 	case bool:
 		i, _ := toInt(t)
@@ -463,7 +459,11 @@ func fInt(s *state, v any, args []any, kw *kwargs) (any, error) {
 		if math.IsInf(t, 0) || math.IsNaN(t) {
 			return a[0], nil
 		}
-		return int64(t), nil
+		if t >= -(1<<63) && t < 1<<63 {
+			return int64(t), nil
+		}
+		b, _ := new(big.Float).SetFloat64(t).Int(nil)
+		return normInt(b), nil
 	}
 	if str, ok := asStr(v); ok {
 		base, _ := toInt(a[1])

@@ -2,6 +2,7 @@ package jinja
 
 import (
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -148,13 +149,16 @@ func formatOne(conv byte, flags string, width, prec int, val any) (string, error
 		if !ok {
 			return "", typeErr("%%%c format: a real number is required, not %s", conv, typeName(val))
 		}
-		var i int64
-		if iv, ok := toInt(val); ok {
-			i = iv
+		if bv, ok := val.(*big.Int); ok {
+			body = bv.String()
+		} else if iv, ok := toInt(val); ok {
+			body = strconv.FormatInt(iv, 10)
+		} else if math.Abs(f) < 1<<63 {
+			body = strconv.FormatInt(int64(math.Trunc(f)), 10)
 		} else {
-			i = int64(math.Trunc(f))
+			bi, _ := new(big.Float).SetFloat64(math.Trunc(f)).Int(nil)
+			body = bi.String()
 		}
-		body = strconv.FormatInt(i, 10)
 		if prec >= 0 {
 			body = zeroPadDigits(body, prec)
 		}
@@ -515,7 +519,10 @@ func formatSpec(val any, spec string) (string, error) {
 			body = pyStr(val)
 			break
 		}
+		bv, isBig := val.(*big.Int)
 		switch {
+		case isBig && (typ == 0 || typ == 'd' || typ == 'n'):
+			body = bv.String()
 		case isInt && (typ == 0 || typ == 'd' || typ == 'n'):
 			body = strconv.FormatInt(iv, 10)
 		case isInt && (typ == 'x' || typ == 'X' || typ == 'o' || typ == 'b'):

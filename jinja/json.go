@@ -1,6 +1,7 @@
 package jinja
 
 import (
+	"math/big"
 	"fmt"
 	"math"
 	"strings"
@@ -120,6 +121,8 @@ func jsonWrite(b *strings.Builder, v any, o jsonOpts, depth int) error {
 		}
 	case int64:
 		fmt.Fprint(b, t)
+	case *big.Int:
+		b.WriteString(t.String())
 	case float64:
 		b.WriteString(jsonFloat(t))
 	case string:

@@ -2,6 +2,7 @@ package jinja
 
 import (
 	"math"
+	"math/big"
 	"strings"
 	"unicode/utf8"
 
@@ -27,6 +28,8 @@ func typeName(v any) string {
 		return n.PyTypeName()
 	}
 	switch v.(type) {
+	case *big.Int:
+		return "int"
 	case Mapping:
 		return "dict"
 	case *macro:
@@ -75,6 +78,8 @@ func toFloat(v any) (float64, bool) {
 	switch t := v.(type) {
 	case float64:
 		return t, true
+	case *big.Int:
+		return bigFloat(t), true
 	case int64:
 		return float64(t), true
 	case bool:
@@ -90,7 +95,7 @@ func toFloat(v any) (float64, bool) {
 
 func isNumber(v any) bool {
 	switch v.(type) {
-	case int64, float64, bool, int:
+	case int64, float64, bool, int, *big.Int:
 		return true
 	}
 	return false
@@ -292,6 +297,12 @@ func truth(v any) (bool, error) {
 }
 
 func equal(a, b any) bool {
+	if ab, ok := a.(*big.Int); ok {
+		return bigCmp(ab, b) == 0
+	}
+	if bb, ok := b.(*big.Int); ok {
+		return bigCmp(bb, a) == 0
+	}
 	if m, ok := a.(Mapping); ok {
 		a = mappingToDict(m)
 	}
@@ -319,6 +330,12 @@ func compare(op string, a, b any) (bool, error) {
 		r, err := contains2(b, a)
 		return !r, err
 	}
+	if ab, ok := a.(*big.Int); ok && isNumber(b) {
+		return cmpResult(op, bigCmp(ab, b)), nil
+	}
+	if bb, ok := b.(*big.Int); ok && isNumber(a) {
+		return cmpResult(op, -bigCmp(bb, a)), nil
+	}
 	c, err := pyval.Compare(a, b)
 	if err != nil {
 		// pyval names the innermost pair that failed, as Python does
@@ -333,6 +350,35 @@ func compare(op string, a, b any) (bool, error) {
 		return c > 0, nil
 	}
 	return c >= 0, nil
+}
+
+func cmpResult(op string, c int) bool {
+	switch op {
+	case "<":
+		return c < 0
+	case "<=":
+		return c <= 0
+	case ">":
+		return c > 0
+	}
+	return c >= 0
+}
+
+// bigCmp compares a big int with any number; 2 means not comparable.
+func bigCmp(a *big.Int, b any) int {
+	if bb, ok := toBig(b); ok {
+		return a.Cmp(bb)
+	}
+	if f, ok := b.(float64); ok && !math.IsNaN(f) && !math.IsInf(f, 0) {
+		return new(big.Float).SetInt(a).Cmp(big.NewFloat(f))
+	}
+	if f, ok := b.(float64); ok && math.IsInf(f, 0) {
+		if f > 0 {
+			return -1
+		}
+		return 1
+	}
+	return 2
 }
 
 // contains2 is Python's `item in container`.
@@ -683,6 +729,11 @@ func binaryOp(op string, a, b any) (any, error) {
 	if aInt && bInt {
 		return intOp(op, ai, bi)
 	}
+	if x, ok := toBig(a); ok {
+		if y, ok := toBig(b); ok {
+			return bigIntOp(op, x, y)
+		}
+	}
 	af, aNum := toFloat(a)
 	bf, bNum := toFloat(b)
 	if aNum && bNum {
@@ -794,13 +845,13 @@ func intOp(op string, a, b int64) (any, error) {
 		if (r > a) == (b > 0) {
 			return r, nil
 		}
-		return float64(a) + float64(b), nil
+		return bigIntOp(op, big.NewInt(a), big.NewInt(b))
 	case "-":
 		r := a - b
 		if (r < a) == (b > 0) {
 			return r, nil
 		}
-		return float64(a) - float64(b), nil
+		return bigIntOp(op, big.NewInt(a), big.NewInt(b))
 	case "*":
 		if a == 0 || b == 0 {
 			return int64(0), nil
@@ -809,7 +860,7 @@ func intOp(op string, a, b int64) (any, error) {
 		if r/b == a && !(a == -1 && b == math.MinInt64) && !(b == -1 && a == math.MinInt64) {
 			return r, nil
 		}
-		return float64(a) * float64(b), nil
+		return bigIntOp(op, big.NewInt(a), big.NewInt(b))
 	case "/":
 		if b == 0 {
 			return nil, zeroDiv("division by zero")
@@ -839,7 +890,7 @@ func intOp(op string, a, b int64) (any, error) {
 			if e&1 == 1 {
 				nr := r * base
 				if base != 0 && nr/base != r {
-					return math.Pow(float64(a), float64(b)), nil
+					return bigIntOp(op, big.NewInt(a), big.NewInt(b))
 				}
 				r = nr
 			}
@@ -847,7 +898,7 @@ func intOp(op string, a, b int64) (any, error) {
 			if e > 0 {
 				nb := base * base
 				if base != 0 && nb/base != base {
-					return math.Pow(float64(a), float64(b)), nil
+					return bigIntOp(op, big.NewInt(a), big.NewInt(b))
 				}
 				base = nb
 			}
@@ -899,9 +950,18 @@ func unaryOp(op string, v any) (any, error) {
 	}
 	if i, ok := toInt(v); ok {
 		if op == "-" {
+			if i == math.MinInt64 {
+				return new(big.Int).Neg(big.NewInt(i)), nil
+			}
 			return -i, nil
 		}
 		return i, nil
+	}
+	if b, ok := v.(*big.Int); ok {
+		if op == "-" {
+			return normInt(new(big.Int).Neg(b)), nil
+		}
+		return b, nil
 	}
 	if f, ok := v.(float64); ok {
 		if op == "-" {

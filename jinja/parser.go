@@ -1046,8 +1046,7 @@ func parseIntLit(s string) (any, error) {
 	v, err := strconv.ParseInt(body, base, 64)
 	if err != nil {
 		if b, ok := new(big.Int).SetString(body, base); ok {
-			f, _ := new(big.Float).SetInt(b).Float64()
-			return f, nil
+			return normInt(b), nil
 		}
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package jinja
 
 import (
 	"fmt"
+	"math/big"
 	"io"
 	"regexp"
 	"strings"
@@ -271,6 +272,8 @@ func yamlScalar(v any) (string, bool, error) {
 		return "false", true, nil
 	case int64:
 		return fmt.Sprint(t), true, nil
+	case *big.Int:
+		return t.String(), true, nil
 	case float64:
 		s := pyval.FloatRepr(t)
 		switch s {
