@@ -1,9 +1,9 @@
 package jinja
 
 import (
-	"math/big"
 	"fmt"
 	"math"
+	"math/big"
 	"strings"
 
 	"gplay/pyval"

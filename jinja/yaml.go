@@ -2,8 +2,8 @@ package jinja
 
 import (
 	"fmt"
-	"math/big"
 	"io"
+	"math/big"
 	"regexp"
 	"strings"
 	"unicode/utf8"
