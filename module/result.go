@@ -81,7 +81,7 @@ func (r Result) WithNoLog(values []string) Result {
 // their declared order, then changed, failed (only when true), skipped
 // (only when true), msg (when set; it overrides a Return msg), warnings
 // (when any), diff (one dict, or a list when several) and ansible_facts.
-// no_log values are scrubbed. The engine adds what is not the module's
+// no_log values are scrubbed, except in the diff, as in Ansible. The engine adds what is not the module's
 // (failed: false, item, ...).
 func (r Result) ToDict() *pyval.Dict {
 	d := pyval.NewDict(8)
@@ -126,7 +126,14 @@ func (r Result) ToDict() *pyval.Dict {
 		}
 	}
 	if len(r.noLog) > 0 {
-		return Scrub(d, r.noLog).(*pyval.Dict)
+		// the diff is left as is: Ansible computes copy's and template's
+		// diffs on the controller, outside no_log scrubbing, and shows the
+		// new content (a task's no_log: true hides everything instead)
+		diff, hasDiff := d.Get("diff")
+		d = Scrub(d, r.noLog).(*pyval.Dict)
+		if hasDiff {
+			d.Set("diff", diff)
+		}
 	}
 	return d
 }
