@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"gplay/diag"
@@ -90,11 +91,12 @@ func (b *builder) scalar(y *yaml.Node, n *Node) error {
 			n.val = n.Text
 			return nil
 		}
-		if n.Text == "=" {
-			// PyYAML resolves a plain "=" to the YAML 1.1 value tag and then
-			// fails to construct it outside a mapping key; we keep the text.
-			n.val = n.Text
-			return nil
+		if n.Text == "=" || n.Text == "<<" {
+			// PyYAML resolves these to the YAML 1.1 value and merge tags,
+			// which it can only use as mapping keys (mapping handles those).
+			tag := map[string]string{"=": "value", "<<": "merge"}[n.Text]
+			return b.errorf(n.Pos, "quote it if it is meant as a string: '"+n.Text+"'",
+				"could not determine a constructor for the tag 'tag:yaml.org,2002:%s'", tag)
 		}
 		v, err := ResolvePlain(n.Text)
 		if err != nil {
@@ -157,6 +159,7 @@ func (b *builder) mapping(y *yaml.Node, n *Node) error {
 		return b.errorf(n.Pos, "", "could not determine a constructor for the tag '%s'", n.Tag)
 	}
 	var merged, explicit []Pair
+	var err error
 	for i := 0; i+1 < len(y.Content); i += 2 {
 		ky, vy := y.Content[i], y.Content[i+1]
 		if isMergeKey(ky) {
@@ -167,12 +170,12 @@ func (b *builder) mapping(y *yaml.Node, n *Node) error {
 			merged = append(merged, m...)
 			continue
 		}
-		k, err := b.build(ky)
-		if err != nil {
+		var k *Node
+		if ky.Kind == yaml.ScalarNode && ky.Value == "=" && ky.Style == 0 {
+			// PyYAML's flatten_mapping turns a value-tag key into a string.
+			k = &Node{Kind: ScalarNode, Text: "=", Pos: b.pos(ky), Anchor: ky.Anchor, val: "="}
+		} else if k, err = b.build(ky); err != nil {
 			return err
-		}
-		if k.Kind == ScalarNode && k.Tag == "" && k.Style == Plain && k.Text == "=" {
-			k.val = "="
 		}
 		if k.Kind != ScalarNode {
 			if n.Flow && strings.HasPrefix(lineFrom(b.src, n.Pos), "{{") {
@@ -191,10 +194,7 @@ func (b *builder) mapping(y *yaml.Node, n *Node) error {
 	idx := pyval.NewDict(len(merged) + len(explicit))
 	n.Pairs = make([]Pair, 0, len(merged)+len(explicit))
 	add := func(p Pair, warn bool) {
-		key := p.Key.val
-		if !pyval.Hashable(key) {
-			key = p.Key.Text
-		}
+		key := dedupKey(p.Key)
 		if i, ok := idx.Get(key); ok {
 			if warn && b.opts.Warnings != nil {
 				// Ansible's construct_mapping warning; it also warns when an
@@ -219,10 +219,7 @@ func (b *builder) mapping(y *yaml.Node, n *Node) error {
 	}
 	seen := pyval.NewDict(len(explicit))
 	for _, p := range explicit {
-		key := p.Key.val
-		if !pyval.Hashable(key) {
-			key = p.Key.Text
-		}
+		key := dedupKey(p.Key)
 		dup := seen.Has(key)
 		seen.Set(key, true)
 		add(p, dup)
@@ -275,4 +272,21 @@ func lineFrom(src []byte, p diag.Pos) string {
 		return ""
 	}
 	return l[p.Col-1:]
+}
+
+type nanKey struct{}
+
+// dedupKey is the key under which Python's dict would find k. PyYAML makes
+// every .nan the same float object, so .nan keys collapse in Python even
+// though NaN != NaN; a NaN float never matches in a Go map, hence the
+// sentinel.
+func dedupKey(k *Node) any {
+	v := k.val
+	if f, ok := v.(float64); ok && math.IsNaN(f) {
+		return nanKey{}
+	}
+	if !pyval.Hashable(v) {
+		return k.Text
+	}
+	return v
 }

@@ -17,7 +17,6 @@
 //   - integers that do not fit in 64 bits stay strings;
 //   - !!binary gives the decoded text (PyYAML: bytes) and !!set a list of
 //     the members (PyYAML: set), since pyval has neither kind;
-//   - a plain "=" value is the string "=" (PyYAML fails to construct it);
 //   - an explicit key overriding a merged (<<) one is not reported as a
 //     duplicate key (Ansible 2.14 warns);
 //   - go-yaml's scanner is stricter than libyaml in a few corners: a

@@ -36,6 +36,8 @@ func TestErrors(t *testing.T) {
 		{"merge of scalar", "a:\n  <<: 1\n", 2, 7, "for merging", "merge"},
 		{"merge list of scalars", "a:\n  <<: [1]\n", 2, 8, "for merging", "merge"},
 		{"bad int", "a: 0x_\n", 1, 4, "invalid integer", ""},
+		{"merge tag as value", "a: <<\n", 1, 4, "tag:yaml.org,2002:merge", "quote it"},
+		{"value tag as item", "- =\n", 1, 3, "tag:yaml.org,2002:value", "quote it"},
 		{"single quote inside single quotes", "a: 'it's'\n", 1, 8, "did not find expected key", "written twice"},
 		{"extra closing bracket", "a: [1, 2]]\n", 1, 10, "did not find expected key", "no matching"},
 		{"braces after key in when", "- when: {{ x }} == 1\n", 1, 17, "did not find expected key", "missing quotes"},
