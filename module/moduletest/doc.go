@@ -6,7 +6,8 @@
 //     symlinks, modification times);
 //   - the check result equals the real result (Changed, Diff, failure);
 //   - a rerun reports Changed=false (idempotence), in check and real mode;
-//   - no value of a no_log param appears in the registered result.
+//   - no value of a no_log param appears in the registered result
+//     (diffs aside: they show content, as Ansible's do).
 //
 // It imports module and pyval only; the tests that use it pass the module
 // value itself, so a test registry is not needed.
