@@ -22,6 +22,8 @@ type builder struct {
 	opts Options
 	done map[*yaml.Node]*Node // anchors already built, so aliases share them
 	busy map[*yaml.Node]bool  // nodes being built, to catch recursive aliases
+
+	anchors map[string]*yaml.Node // anchor name -> the node that defines it
 }
 
 func (b *builder) pos(y *yaml.Node) diag.Pos {
@@ -44,6 +46,18 @@ func (b *builder) build(y *yaml.Node) (*Node, error) {
 	}
 	if n, ok := b.done[y]; ok {
 		return n, nil
+	}
+	if y.Anchor != "" {
+		// PyYAML's composer refuses an anchor defined twice in a document
+		// (YAML 1.2 and go-yaml allow it).
+		if b.anchors == nil {
+			b.anchors = map[string]*yaml.Node{}
+		}
+		if first, ok := b.anchors[y.Anchor]; ok && first != y {
+			return nil, b.errorf(b.pos(y), "rename one of them: an anchor names one node per document",
+				"found duplicate anchor %q; first occurrence at line %d, column %d", y.Anchor, first.Line, first.Column)
+		}
+		b.anchors[y.Anchor] = y
 	}
 	b.busy[y] = true
 	defer delete(b.busy, y)

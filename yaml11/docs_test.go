@@ -60,6 +60,7 @@ var docCases = []struct{ name, src, want string }{
 	{"plain with hash", "a: x#y\nb: x #y\n", "{'a': 'x#y', 'b': 'x'}"},
 	{"question plain", "a: ?x\n", "{'a': '?x'}"},
 	{"leading colon", "a: :x\n", "{'a': ':x'}"},
+	{"duplicate anchor", "a: &x 1\nb: &x 2\nc: *x\n", "ERR"},
 	{"value tag key", "=: x\n'=': y\n", "{'=': 'y'}"},
 	{"unicode escape 32", "a: \"\\U0001F600\"\n", "{'a': '😀'}"},
 	{"unhashable key", "? [1]\n: x\n", "ERR"},

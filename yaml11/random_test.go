@@ -112,6 +112,9 @@ var scalarPool = []string{
 }
 
 func randomDoc(r *rand.Rand) string {
+	if r.IntN(2) == 0 {
+		return structDoc(r, 0, "")
+	}
 	var b strings.Builder
 	for i := 0; i < 1+r.IntN(5); i++ {
 		k := scalarPool[r.IntN(len(scalarPool))]
@@ -133,3 +136,62 @@ func randomDoc(r *rand.Rand) string {
 
 // reDateLike is PyYAML's timestamp pattern.
 var reDateLike = regexp.MustCompile(`^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$`)
+
+// structDoc builds nested block and flow collections with anchors, aliases,
+// merge keys, block scalars and comments, to exercise the parser more than
+// the resolver.
+func structDoc(r *rand.Rand, depth int, indent string) string {
+	var b strings.Builder
+	anchors := 0
+	scalar := func() string {
+		switch r.IntN(10) {
+		case 0:
+			return "|\n" + indent + "  l1\n" + indent + "  l2\n"
+		case 1:
+			return ">\n" + indent + "  f1\n" + indent + "\n" + indent + "  f2\n"
+		case 2:
+			return "[" + simple(r) + ", {k: " + simple(r) + "}]"
+		case 3:
+			return "{a: " + simple(r) + ", b: [" + simple(r) + "]}"
+		}
+		return simple(r)
+	}
+	n := 1 + r.IntN(4)
+	seq := r.IntN(3) == 0
+	for i := 0; i < n; i++ {
+		lead := fmt.Sprintf("k%d: ", i)
+		if seq {
+			lead = "- "
+		}
+		if r.IntN(5) == 0 {
+			b.WriteString(indent + "# comment\n")
+		}
+		switch {
+		case depth < 2 && r.IntN(3) == 0:
+			anchor := ""
+			if r.IntN(2) == 0 {
+				anchors++
+				anchor = fmt.Sprintf(" &a%d%d", depth, anchors)
+			}
+			b.WriteString(indent + strings.TrimRight(lead, " ") + anchor + "\n")
+			b.WriteString(structDoc(r, depth+1, indent+"  "))
+		case !seq && anchors > 0 && r.IntN(3) == 0:
+			b.WriteString(fmt.Sprintf("%s<<: *a%d%d\n", indent, depth+1, anchors))
+		default:
+			b.WriteString(indent + lead + scalar())
+			if !strings.HasSuffix(b.String(), "\n") {
+				b.WriteString("\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+func simple(r *rand.Rand) string {
+	for {
+		s := scalarPool[r.IntN(len(scalarPool))]
+		if !strings.ContainsAny(s, "\n") && s != "" && s != "<<" && s != "=" && !strings.HasPrefix(s, "- ") && !strings.HasPrefix(s, "? ") {
+			return s
+		}
+	}
+}
