@@ -199,6 +199,9 @@ func fBatch(s *state, v any, args []any, kw *kwargs) (any, error) {
 	if n <= 0 {
 		return nil, rtErr("batch size must be positive")
 	}
+	if err := sizeErr(int64(n)); err != nil {
+		return nil, err
+	}
 	items, err := iterate(v)
 	if err != nil {
 		return nil, err
@@ -393,6 +396,9 @@ func pyFloat(str string) (float64, bool) {
 
 // pyIntStr is Python's int(str, base).
 func pyIntStr(str string, base int) (any, bool) {
+	if base != 0 && (base < 2 || base > 36) {
+		return nil, false // ValueError: int() base must be >= 2 and <= 36, or 0
+	}
 	t := strings.TrimFunc(str, pyIsSpace)
 	neg := false
 	if strings.HasPrefix(t, "-") || strings.HasPrefix(t, "+") {
@@ -846,6 +852,9 @@ func fSlice(s *state, v any, args []any, kw *kwargs) (any, error) {
 	}
 	if n <= 0 {
 		return nil, rtErr("slices must be positive")
+	}
+	if err := sizeErr(int64(n)); err != nil {
+		return nil, err
 	}
 	items, err := iterate(v)
 	if err != nil {

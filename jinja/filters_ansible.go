@@ -351,6 +351,9 @@ func fComment(s *state, v any, args []any, kw *kwargs) (any, error) {
 		n, _ := toInt(v)
 		postfixCount = int(n)
 	}
+	if err := sizeErr(int64(prefixCount) + int64(postfixCount)); err != nil {
+		return nil, err
+	}
 	prefix := st.decoration
 	if v, ok := kw.get("prefix"); ok {
 		prefix, _ = asStr(v)
