@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"strings"
 
 	"gplay/diag"
@@ -34,7 +35,18 @@ func (b *builder) errorf(p diag.Pos, hint, format string, args ...any) error {
 	return newError(b.file, b.src, p, fmt.Sprintf(format, args...), hint)
 }
 
+// reAnchorName is what libyaml accepts after & and *.
+var reAnchorName = regexp.MustCompile(`^[0-9A-Za-z_-]+$`)
+
 func (b *builder) build(y *yaml.Node) (*Node, error) {
+	if y.Kind == yaml.AliasNode && !reAnchorName.MatchString(y.Value) {
+		return nil, b.errorf(b.pos(y), "anchor and alias names may hold letters, digits, - and _ only",
+			"while scanning an alias: expected alphabetic or numeric character, but found another character in %q", y.Value)
+	}
+	if y.Anchor != "" && !reAnchorName.MatchString(y.Anchor) {
+		return nil, b.errorf(b.pos(y), "anchor and alias names may hold letters, digits, - and _ only",
+			"while scanning an anchor: expected alphabetic or numeric character, but found another character in %q", y.Anchor)
+	}
 	if y.Kind == yaml.AliasNode {
 		if y.Alias == nil {
 			return nil, b.errorf(b.pos(y), "", "found undefined alias %q", y.Value)
@@ -185,6 +197,11 @@ func (b *builder) mapping(y *yaml.Node, n *Node) error {
 			continue
 		}
 		var k *Node
+		if ky.Kind == yaml.ScalarNode && ky.Value == "" && ky.Style == 0 && strings.HasPrefix(lineFrom(b.src, b.pos(ky)), ":") {
+			// go-yaml reads ": x" as a null key; libyaml refuses it.
+			return b.errorf(b.pos(ky), "write the key before the colon, or quote the text if it starts with a colon",
+				"found a mapping value with no key")
+		}
 		if ky.Kind == yaml.ScalarNode && ky.Value == "=" && ky.Style == 0 {
 			// PyYAML's flatten_mapping turns a value-tag key into a string.
 			k = &Node{Kind: ScalarNode, Text: "=", Pos: b.pos(ky), Anchor: ky.Anchor, val: "="}

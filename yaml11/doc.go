@@ -19,8 +19,11 @@
 //     the members (PyYAML: set), since pyval has neither kind;
 //   - an explicit key overriding a merged (<<) one is not reported as a
 //     duplicate key (Ansible 2.14 warns);
-//   - go-yaml's scanner is stricter than libyaml in a few corners: a
-//     comment glued to a closing quote ("y"# c) is a syntax error here.
+//   - go-yaml's scanner differs from libyaml in a few malformed corners: a
+//     comment glued to a closing quote ("y"# c) or a "|#" block header is
+//     an error here, while a tab after "- " or an empty flow key ({k:,0})
+//     is accepted here and refused by Ansible. On randomly mutated
+//     documents 99.5% still load identically (random_test.go).
 //
 // docs_test.go holds a corpus of documents checked against Ansible's
 // AnsibleLoader when /usr/bin/python3 has it; knownDiffs lists the above.
