@@ -20,8 +20,9 @@ import (
 //
 // Differences from Ansible, on purpose: the after_header of a diff is the
 // controller path of src (or dest for content=, where Ansible shows a
-// temporary file), and check mode reports the same diff and dest as a
-// real run.
+// temporary file); check mode reports the same diff and dest as a real
+// run; and under check a missing destination directory (which an earlier
+// task would create) is a predicted change with a warning, not a failure.
 type copyModule struct{}
 
 func init() { module.Register(copyModule{}) }
@@ -190,6 +191,14 @@ func (c *copier) one(dest string, data []byte, srcBase, header string, srcMode f
 			return module.Result{}, fmt.Errorf("can not use content with a dir as dest")
 		}
 	} else if dir := filepath.Dir(dest); !exists(h, dir) {
+		if c.check {
+			// an earlier task of the run may create it: predict, do not fail
+			res.Changed = true
+			res.Warnings = append(res.Warnings, fmt.Sprintf("Destination directory %s does not exist yet: check mode assumes an earlier task creates it (a real run fails if none does)", dir))
+			res.Diff = c.contentDiff(dest, nil, data, header, false)
+			res.Return = copyResult{Dest: dest, Src: p.Src, Checksum: sum, MD5: md5sum}
+			return res, nil
+		}
 		return module.Result{}, fmt.Errorf("Destination directory %s does not exist", dir)
 	}
 	changed := before == nil || sha1Bytes(before) != sum || isLink

@@ -114,6 +114,8 @@ func TestCopy(t *testing.T) {
 			Name:    "missing dest directory",
 			Args:    func(r string) *pyval.Dict { return moduletest.Args("content", "x", "dest", r+"/no/f") },
 			WantErr: "Destination directory ",
+			// check mode predicts a change: an earlier task may create the directory
+			CheckDiffers: true,
 		},
 		{
 			Name: "validate fails",

@@ -17,9 +17,10 @@ import (
 // Python's re dialect as far as regexp2 follows it (lookarounds,
 // backreferences, named groups); backrefs expands \1 and \g<name>.
 //
-// Difference from Ansible, on purpose: the "(file attributes)" diff is
-// only listed when attributes change, and a file the run creates shows no
-// attribute diff (so check and real runs report the same diff).
+// Differences from Ansible, on purpose: a file the run creates shows no
+// attribute diff (so check and real runs report the same diff); under
+// check a missing file (which an earlier task would create) is a predicted
+// change with a warning, not a failure.
 type lineinfileModule struct{}
 
 func init() { module.Register(lineinfileModule{}) }
@@ -299,6 +300,15 @@ func (e *lineEditor) present() (module.Result, error) {
 	var lines []string
 	if !existed {
 		if !p.Create {
+			if e.check {
+				// an earlier task of the run may create it: predict, do not fail
+				res := module.Result{Changed: true, Msg: "line added", Return: lineinfileResult{},
+					Warnings: []string{fmt.Sprintf("Destination %s does not exist yet: check mode assumes an earlier task creates it (a real run fails if none does)", dest)}}
+				if e.diff {
+					res.Diff = []module.Diff{{Before: "", After: *p.Line + "\n", BeforeHeader: dest + " (content)", AfterHeader: dest + " (content)"}}
+				}
+				return res, nil
+			}
 			return module.Result{Return: rcResult{RC: 257}}, fmt.Errorf("Destination %s does not exist !", dest)
 		}
 	} else {

@@ -18,6 +18,8 @@ func TestLineinfile(t *testing.T) {
 		changed bool
 		msg     string
 		err     string
+		// checkOK: check mode predicts instead of failing (a missing file)
+		checkOK bool
 	}{
 		{name: "append", initial: strp("a\nb\n"), args: []any{"line", "c"}, want: "a\nb\nc\n", changed: true, msg: "line added"},
 		{name: "present already", initial: strp("a\nb\n"), args: []any{"line", "b"}, want: "a\nb\n"},
@@ -43,7 +45,7 @@ func TestLineinfile(t *testing.T) {
 			want: "a\n", changed: true, msg: "2 line(s) removed"},
 		{name: "absent nothing", initial: strp("a\n"), args: []any{"line", "b", "state", "absent"}, want: "a\n"},
 		{name: "create", args: []any{"line", "new", "create", true}, want: "new\n", changed: true, msg: "line added"},
-		{name: "missing without create", args: []any{"line", "new"}, err: "does not exist !"},
+		{name: "missing without create", args: []any{"line", "new"}, err: "does not exist !", checkOK: true},
 		{name: "line required", initial: strp(""), args: []any{"regexp", "x"}, err: "line is required with state=present"},
 		{name: "mode change message", initial: strp("a\n"), args: []any{"line", "a", "mode", "0600"}, want: "a\n", changed: true,
 			msg: "ownership, perms or SE linux context changed"},
@@ -59,8 +61,9 @@ func TestLineinfile(t *testing.T) {
 			Args: func(r string) *pyval.Dict {
 				return moduletest.Args(append([]any{"path", r + "/f"}, tt.args...)...)
 			},
-			WantChanged: tt.changed,
-			WantErr:     tt.err,
+			WantChanged:  tt.changed,
+			WantErr:      tt.err,
+			CheckDiffers: tt.checkOK,
 			Verify: func(t *testing.T, r string, res module.Result) {
 				b, _ := os.ReadFile(r + "/f")
 				if string(b) != tt.want {
