@@ -107,6 +107,15 @@ func itoa(i int) string { return strconv.Itoa(i) }
 
 func pyQuote(s string) string { return pyval.QuoteStr(s) }
 
+// errMsg is the message of err without a position.
+func errMsg(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Msg
+	}
+	return err.Error()
+}
+
 // KindOf returns the kind of a template error, or 0 when err is not one.
 func KindOf(err error) ErrKind {
 	var e *Error

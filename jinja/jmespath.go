@@ -459,7 +459,7 @@ func jmesSearch(q string, data any) (any, error) {
 }
 
 func jmesErr(err error) error {
-	return rtErr("JMESPathError in json_query filter plugin:\n%s", err.(*Error).Msg)
+	return rtErr("JMESPathError in json_query filter plugin:\n%s", errMsg(err))
 }
 
 func jtruthy(v any) bool {

@@ -466,11 +466,11 @@ func versionTest(s *state, v any, args []any, kw *kwargs) (any, error) {
 	if pyval.Truth(a[2]) || vt == "strict" {
 		xv, err := strictVersion(vs)
 		if err != nil {
-			return nil, rtErr("Version comparison failed: %s", err.(*Error).Msg)
+			return nil, rtErr("Version comparison failed: %s", errMsg(err))
 		}
 		yv, err := strictVersion(ws)
 		if err != nil {
-			return nil, rtErr("Version comparison failed: %s", err.(*Error).Msg)
+			return nil, rtErr("Version comparison failed: %s", errMsg(err))
 		}
 		x, y = xv, yv
 	} else {
@@ -479,7 +479,7 @@ func versionTest(s *state, v any, args []any, kw *kwargs) (any, error) {
 	sym := map[string]string{"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}[op]
 	r, err := compare(sym, x, y)
 	if err != nil {
-		return nil, rtErr("Version comparison failed: %s", err.(*Error).Msg)
+		return nil, rtErr("Version comparison failed: %s", errMsg(err))
 	}
 	return r, nil
 }
