@@ -62,14 +62,22 @@ func runCase(t *testing.T, dir string, useOracle bool) caseRun {
 	if err := os.Mkdir(out, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"-i", "localhost,", "-c", "local", "-e", "out=" + out}
+	var extra []string
 	if b, err := os.ReadFile(filepath.Join(dir, "args")); err == nil {
 		for _, l := range strings.Split(string(b), "\n") {
 			if l = strings.TrimSpace(l); l != "" {
-				args = append(args, l)
+				extra = append(extra, l)
 			}
 		}
 	}
+	// cases with their own inventory (several hosts, all local) name it
+	args := []string{"-e", "out=" + out}
+	if _, err := os.Stat(filepath.Join(dir, "hosts.ini")); err == nil {
+		args = append(args, "-i", "hosts.ini", "-f", "1")
+	} else {
+		args = append(args, "-i", "localhost,", "-c", "local")
+	}
+	args = append(args, extra...)
 	if !containsArg(args, ".yml") {
 		args = append(args, "site.yml")
 	}

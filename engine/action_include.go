@@ -120,7 +120,6 @@ func (pr *playRun) runInclude(ctx context.Context, t *play.Task, hosts []*hostSt
 					return true
 				})
 				inc.key = path + "|" + pyval.Repr(inc.vars)
-				hr.emit(Included{File: path, Host: h.name, Item: o.item, HasItem: o.hasIt})
 				h.stats.OK++
 			}
 			if prev, ok := byKey[inc.key]; ok {
@@ -132,6 +131,17 @@ func (pr *playRun) runInclude(ctx context.Context, t *play.Task, hosts []*hostSt
 			}
 		}
 		r.flush(hr)
+	}
+	// one "included:" line per distinct inclusion, naming its hosts
+	for _, inc := range incs {
+		if inc.file == "" {
+			continue
+		}
+		var names []string
+		for _, h := range inc.hosts {
+			names = append(names, h.name)
+		}
+		r.report(Included{File: inc.file, Hosts: names, Item: inc.item, HasItem: inc.hasIt})
 	}
 	for _, inc := range incs {
 		if ctx.Err() != nil || pr.endPlay {

@@ -18,20 +18,39 @@ func init() {
 // runMeta runs a meta task (ansible.builtin.meta): flush_handlers, noop,
 // end_play, end_batch, end_host, clear_facts, clear_host_errors,
 // refresh_inventory, reset_connection.
-func (pr *playRun) runMeta(ctx context.Context, t *play.Task, hosts []*hostState) {
+func (pr *playRun) runMeta(ctx context.Context, t *play.Task, hosts []*hostState, banner TaskStart) {
 	what := pyval.Str(get(t.Args, play.RawParams))
-	// hosts for which the task's when holds
+	// As the linear strategy: noop, end_host, flush_handlers and
+	// reset_connection run host by host (a banner each, "skipping" where
+	// the when fails, never counted); the others run once for all hosts.
+	perHost := what == "noop" || what == "end_host" || what == "flush_handlers" || what == "reset_connection"
+	targets := hosts
+	if !perHost {
+		targets = hosts[:1]
+	}
 	var sel []*hostState
-	for _, h := range hosts {
+	flushed := false
+	for _, h := range targets {
+		pr.r.report(banner)
 		hr := &hostRun{pr: pr, h: h, t: t}
 		sc := newScope(ctx, pr.r.env, pr.r.hostLayers(pr, h, t))
-		if ok, err := hr.when(sc); err == nil && ok {
+		ok, err := hr.when(sc)
+		if err != nil || !ok {
+			pr.r.report(HostResult{Host: h.name, Task: banner.Name, Action: t.Action, Status: StatusSkipped, Result: skipDict()})
+			continue
+		}
+		if !perHost {
+			sel = hosts
+		} else {
 			sel = append(sel, h)
+		}
+		if what == "flush_handlers" && !flushed {
+			flushed = true
+			pr.flushHandlers(ctx)
 		}
 	}
 	switch what {
 	case "flush_handlers":
-		pr.flushHandlers(ctx)
 	case "end_play":
 		if len(sel) > 0 {
 			pr.endPlay = true

@@ -43,7 +43,8 @@ type TaskStart struct {
 // Included reports a dynamic include expanded for a host.
 type Included struct {
 	File string
-	Host string
+	// Hosts share this inclusion (same file, same item).
+	Hosts []string
 	Item any
 	// HasItem is true when the include looped.
 	HasItem bool

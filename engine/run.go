@@ -251,7 +251,8 @@ func (r *run) recap() {
 	sort.Strings(names)
 	var rows []HostStats
 	for _, n := range names {
-		if r.hosts[n].played {
+		// as Ansible's recap, only hosts something was counted for
+		if st := r.hosts[n].stats; st.OK+st.Changed+st.Unreachable+st.Failed+st.Skipped+st.Rescued+st.Ignored > 0 {
 			rows = append(rows, r.hosts[n].stats)
 		}
 	}
@@ -431,7 +432,11 @@ func (r *run) runPlay(ctx context.Context, p *play.Play) (stop bool, err error) 
 	if err != nil {
 		return false, err
 	}
-	for _, b := range batches {
+	for i, b := range batches {
+		if i > 0 {
+			// the banner is shown again for every serial batch
+			r.report(PlayStart{Name: pr.name, Hosts: b, Pos: p.Pos})
+		}
 		pr.batch = nil
 		for _, n := range b {
 			pr.batch = append(pr.batch, r.host(n))

@@ -197,11 +197,13 @@ func (pr *playRun) runTask(ctx context.Context, t *play.Task, hosts []*hostState
 		r.startAt = ""
 	}
 	first := hosts[0]
-	r.report(TaskStart{Name: pr.bannerName(t, first), Action: t.Action, Pos: t.Pos, Handler: t.Handler, Check: pr.checkMode(t)})
-	switch play.ShortAction(t.Action) {
-	case "meta":
-		pr.runMeta(ctx, t, hosts)
+	banner := TaskStart{Name: pr.bannerName(t, first), Action: t.Action, Pos: t.Pos, Handler: t.Handler, Check: pr.checkMode(t)}
+	if play.ShortAction(t.Action) == "meta" {
+		pr.runMeta(ctx, t, hosts, banner)
 		return
+	}
+	r.report(banner)
+	switch play.ShortAction(t.Action) {
 	case "include_tasks", "include_role", "include":
 		pr.runInclude(ctx, t, hosts)
 		return
@@ -264,6 +266,8 @@ func (pr *playRun) runTask(ctx context.Context, t *play.Task, hosts []*hostState
 	}
 	if pr.maxFailExceeded() {
 		pr.abortPlay()
+		// Ansible's linear strategy and the play iterator both announce it
+		pr.r.report(Message{Text: "NO MORE HOSTS LEFT"})
 	}
 }
 
@@ -320,6 +324,10 @@ func (pr *playRun) bannerName(t *play.Task, h *hostState) string {
 		}
 	} else {
 		name = t.Action
+		if play.ShortAction(t.Action) == "include_role" {
+			// Ansible names an unnamed include_role after the role
+			name += " : " + pyval.Str(get(t.Args, "name"))
+		}
 	}
 	if t.Role != nil {
 		return t.Role.Name + " : " + name

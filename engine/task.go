@@ -55,7 +55,9 @@ func (hr *hostRun) run(ctx context.Context) *taskResult {
 	res := &taskResult{noLog: noLog}
 	loopV, hasLoop := t.Kw["loop"]
 	if hasLoop {
-		res.dict = hr.runLoop(ctx, sc, loopV)
+		res.dict = hr.runLoop(ctx, sc, loopV, func() *scope {
+			return newScope(ctx, pr.r.env, pr.r.hostLayers(pr, h, t))
+		})
 	} else {
 		ok, err := hr.when(sc)
 		switch {
@@ -196,7 +198,7 @@ func (hr *hostRun) delegateName(sc *scope) string {
 }
 
 // runLoop runs the task once per loop item.
-func (hr *hostRun) runLoop(ctx context.Context, sc *scope, loopV any) *pyval.Dict {
+func (hr *hostRun) runLoop(ctx context.Context, sc *scope, loopV any, rebuild func() *scope) *pyval.Dict {
 	t := hr.t
 	items, err := hr.loopItems(ctx, sc, loopV)
 	if err != nil {
@@ -242,6 +244,11 @@ func (hr *hostRun) runLoop(ctx context.Context, sc *scope, loopV any) *pyval.Dic
 				al.Set("nextitem", items[i+1])
 			}
 			lv.Set("ansible_loop", al)
+		}
+		if i > 0 && len(results) > 0 && get(results[len(results)-1].(*pyval.Dict), "ansible_facts") != nil {
+			// facts set by the previous item (set_fact, include_vars) are
+			// seen by the next, as Ansible updates the loop's task vars
+			sc = rebuild()
 		}
 		isc := sc.with(lv)
 		var rd *pyval.Dict
@@ -438,6 +445,7 @@ func (hr *hostRun) action(ctx context.Context, sc *scope) *pyval.Dict {
 func (hr *hostRun) templatedArgs(sc *scope) (*pyval.Dict, error) {
 	args := hr.t.Args
 	if s, ok := hr.t.Kw["args"].(string); ok {
+		hr.emit(Warning{Msg: "Using a variable for a task's 'args' is unsafe in some situations (see https://docs.ansible.com/ansible/devel/reference_appendices/faq.html#argsplat-unsafe)"})
 		v, err := sc.template(s)
 		if err != nil {
 			return nil, err

@@ -142,7 +142,7 @@ func (t *Text) Report(e engine.Event) {
 	case engine.HandlerStart:
 		t.banner("RUNNING HANDLER [" + ev.Name + "]")
 	case engine.Included:
-		s := "included: " + ev.File + " for " + ev.Host
+		s := "included: " + ev.File + " for " + strings.Join(ev.Hosts, ", ")
 		if ev.HasItem {
 			s += " => (item=" + pyval.Str(ev.Item) + ")"
 		}
@@ -169,10 +169,52 @@ func (t *Text) Report(e engine.Event) {
 	}
 }
 
-// wrapWarning keeps warnings on one line; Ansible wraps them to the
-// terminal width, which on a non-terminal is the same as not wrapping for
-// short messages.
-func wrapWarning(s string) string { return s }
+// wrapWarning wraps a warning as Display.warning does with Python's
+// textwrap.wrap at 79 columns: greedy, breaking after hyphens inside words
+// and splitting words longer than a line.
+func wrapWarning(s string) string {
+	const width = 79
+	var chunks []string
+	for _, w := range strings.Fields(s) {
+		// break after a hyphen that follows a letter and precedes one
+		start := 0
+		for i := 1; i < len(w)-1; i++ {
+			if w[i] == '-' && isWordByte(w[i-1]) && isWordByte(w[i+1]) {
+				chunks = append(chunks, w[start:i+1])
+				start = i + 1
+			}
+		}
+		chunks = append(chunks, w[start:])
+		chunks = append(chunks, " ")
+	}
+	var lines []string
+	cur := ""
+	for _, c := range chunks {
+		if c == " " {
+			if cur != "" {
+				cur += " "
+			}
+			continue
+		}
+		if len(strings.TrimRight(cur, " "))+len(c) > width && strings.TrimSpace(cur) != "" {
+			lines = append(lines, strings.TrimRight(cur, " "))
+			cur = ""
+		}
+		for len(c) > width {
+			lines = append(lines, c[:width])
+			c = c[width:]
+		}
+		cur += c
+	}
+	if strings.TrimSpace(cur) != "" {
+		lines = append(lines, strings.TrimRight(cur, " "))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func isWordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_'
+}
 
 func baseName(p string) string {
 	if i := strings.LastIndexByte(p, '/'); i >= 0 {
@@ -263,7 +305,7 @@ func (t *Text) result(ev engine.HostResult) {
 	if ev.Result != nil {
 		if w, ok := ev.Result.Get("warnings"); ok {
 			for _, x := range listItems(w) {
-				fmt.Fprintln(t.errw, t.c(colBrightPurple, "[WARNING]: "+pyval.Str(x)))
+				fmt.Fprintln(t.errw, t.c(colBrightPurple, wrapWarning("[WARNING]: "+pyval.Str(x))))
 			}
 		}
 	}
