@@ -45,7 +45,7 @@ type Included struct {
 	File string
 	// Hosts share this inclusion (same file, same item).
 	Hosts []string
-	Item any
+	Item  any
 	// HasItem is true when the include looped.
 	HasItem bool
 }
