@@ -202,8 +202,10 @@ func (d *AgentDeployer) Host(name string, c Conn) *HostAgents {
 // next call tries again. Connection failures wrap ErrUnreachable; a wrong
 // or missing become password is an ordinary error saying so.
 func (h *HostAgents) Agent(ctx context.Context, b Become) (*Agent, error) {
-	if err := h.prepare(ctx); err != nil {
-		return nil, err
+	if h.loginName() == "" {
+		if err := h.prepare(ctx); err != nil {
+			return nil, err
+		}
 	}
 	b = h.effective(b)
 	key := b.key()
@@ -285,7 +287,7 @@ const cacheDirScript = `d=$HOME/.cache/gplay/agent; ` +
 func (h *HostAgents) prepare(ctx context.Context) error {
 	h.prepMu.Lock()
 	defer h.prepMu.Unlock()
-	if h.prepared {
+	if h.prepared && h.loginPath != "" {
 		return nil
 	}
 	start := time.Now()
@@ -308,12 +310,28 @@ func (h *HostAgents) prepare(ctx context.Context) error {
 	}
 	h.bin = bin
 	h.loginUser = lines[1]
+	if h.loginUser == "" {
+		return fmt.Errorf("find the login user on %s: `id -un` printed nothing", h.name)
+	}
 	if lines[2] != "" {
 		h.loginPath = lines[2] + "/" + bin.sum
 	}
 	h.prepared = true
 	h.d.logf("<%s> gplay agent: %s/%s, login user %s, cache %s (%s)", h.name, goos, goarch, h.loginUser, lines[2], time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// loginName is the login user: the connection's when it knows it,
+// otherwise what prepare found ("" before that).
+func (h *HostAgents) loginName() string {
+	h.prepMu.Lock()
+	defer h.prepMu.Unlock()
+	if h.loginUser == "" {
+		if u, ok := h.conn.(interface{ User() string }); ok {
+			h.loginUser = u.User()
+		}
+	}
+	return h.loginUser
 }
 
 // effective drops become when it changes nothing: become_user is the
@@ -329,7 +347,7 @@ func (h *HostAgents) effective(b Become) Become {
 	if b.User == "" {
 		b.User = "root"
 	}
-	if b.User == h.loginUser {
+	if b.User == h.loginName() {
 		return Become{}
 	}
 	return b
@@ -339,10 +357,48 @@ func (h *HostAgents) effective(b Become) Become {
 // target has no verified copy. The upload goes to the login user's cache,
 // from which root (become_user root) copies it into its own; any other
 // become user cannot read that 0700 directory, so it gets its own upload.
+//
+// A warm run needs one round trip: before the target's platform is known,
+// the agent is started optimistically with this machine's binary, which
+// the target can only have cached when it runs on the same platform; only
+// when that finds nothing is the platform asked for (uname -sm).
 func (h *HostAgents) start(ctx context.Context, b Become) (*Agent, error) {
-	for attempt := 0; ; attempt++ {
+	h.prepMu.Lock()
+	guess := !h.prepared
+	if guess {
+		h.bin = h.d.binary(runtime.GOOS, runtime.GOARCH)
+		guess = h.bin.err == nil
+	}
+	h.prepMu.Unlock()
+	if guess {
 		begin := time.Now()
 		a, err := h.launch(ctx, b)
+		if err == nil {
+			h.prepMu.Lock()
+			h.prepared = true
+			h.prepMu.Unlock()
+			h.d.logf("<%s> gplay agent (cached %s) started as %s (pid %d) in %s", h.name, h.bin.sum[:12], a.hello.User, a.hello.PID, time.Since(begin).Round(time.Millisecond))
+			return a, nil
+		}
+		if !errors.Is(err, errAgentMissing) {
+			return nil, err
+		}
+		if err := h.prepare(ctx); err != nil {
+			return nil, err
+		}
+	}
+	// When the guess was right about the platform, the launch just failed
+	// for want of the binary: upload it at once.
+	h.prepMu.Lock()
+	missing := guess && h.bin.path == h.d.binary(runtime.GOOS, runtime.GOARCH).path
+	h.prepMu.Unlock()
+	for attempt := 0; ; attempt++ {
+		begin := time.Now()
+		var a *Agent
+		err := errAgentMissing
+		if !missing || attempt > 0 {
+			a, err = h.launch(ctx, b)
+		}
 		if !errors.Is(err, errAgentMissing) {
 			if err == nil {
 				h.d.logf("<%s> gplay agent started as %s (pid %d) in %s", h.name, a.hello.User, a.hello.PID, time.Since(begin).Round(time.Millisecond))
@@ -381,7 +437,10 @@ const missingMark = "gplay-agent-missing"
 // trusted only when both files belong to the user. Another user's copy
 // (the login user's, for become root) is always hashed, then copied into
 // the user's own cache.
-func startScript(sum, fallback string) string {
+//
+// The fallback path comes as $1, so that the login user's shell can expand
+// its own $HOME in it before sudo changes users.
+func startScript(sum string) string {
 	return `umask 077; S=` + sum + `; ` +
 		`ok() { [ -f "$1" ] && [ -x "$1" ] || return 1; st=$(stat -c '%s %i %z' "$1" 2>/dev/null) || return 1; ` +
 		`[ -O "$1" ] && [ -O "$1.ok" ] && [ "$st" = "$(cat "$1.ok" 2>/dev/null)" ] && return 0; ` +
@@ -389,7 +448,7 @@ func startScript(sum, fallback string) string {
 		`[ -O "$1" ] && printf '%s\n' "$st" >"$1.ok"; return 0; }; ` +
 		cacheDirScript + `; ` +
 		`if [ -n "$d" ] && ok "$d/$S"; then exec "$d/$S" agent; fi; ` +
-		`f=` + shellQuote(fallback) + `; ` +
+		`f=${1-}; ` +
 		`if [ -n "$f" ] && [ "$f" != "$d/$S" ] && ok "$f"; then ` +
 		`if [ -n "$d" ] && cp "$f" "$d/.$S.$$" 2>/dev/null && mv -f "$d/.$S.$$" "$d/$S" && ok "$d/$S"; then exec "$d/$S" agent; fi; ` +
 		`rm -f "$d/.$S.$$"; exec "$f" agent; fi; ` +
@@ -427,7 +486,17 @@ func (h *HostAgents) install(ctx context.Context, b Become) error {
 
 // launch runs startScript as b and returns the agent once it said hello.
 func (h *HostAgents) launch(ctx context.Context, b Become) (*Agent, error) {
-	p, err := h.escalate(ctx, b, startScript(h.bin.sum, h.loginPath), nil)
+	h.prepMu.Lock()
+	sum, fallback := h.bin.sum, shellQuote(h.loginPath)
+	if h.loginPath == "" {
+		fallback = `"$HOME"/.cache/gplay/agent/` + sum
+	}
+	h.prepMu.Unlock()
+	if b.Enabled && b.Method == "su" && h.loginPath == "" {
+		// su's command string is expanded by the become user's shell.
+		fallback = ""
+	}
+	p, err := h.escalate(ctx, b, startScript(sum), fallback, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -301,7 +301,7 @@ func TestBecomeCommandKeepsSecretsOut(t *testing.T) {
 		{Enabled: true, Method: "sudo", User: "root", Password: "s3cret"},
 		{Enabled: true, Method: "su", User: "app", Password: "s3cret"},
 	} {
-		cmd, err := becomeCommand(b, "exec x agent", "[marker] password:")
+		cmd, err := becomeCommand(b, "exec x agent", "", "[marker] password:")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -309,7 +309,7 @@ func TestBecomeCommandKeepsSecretsOut(t *testing.T) {
 			t.Errorf("becomeCommand(%s) = %q contains the password", b.Method, cmd)
 		}
 	}
-	if _, err := becomeCommand(Become{Enabled: true, Method: "doas"}, "x", ""); err == nil {
+	if _, err := becomeCommand(Become{Enabled: true, Method: "doas"}, "x", "", ""); err == nil {
 		t.Error("becomeCommand(doas) succeeded, want an unsupported method error")
 	}
 }

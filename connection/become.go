@@ -39,8 +39,14 @@ func (b Become) describe(login string) string {
 // there is no password, so a rule that needs one fails at once instead of
 // waiting; with a password, -S reads it from stdin and -p sets a random
 // prompt that cannot be confused with anything the command prints.
-func becomeCommand(b Become, script, marker string) (string, error) {
+//
+// args are appended to the sh command line unquoted, so the login user's
+// shell expands them (the login user's $HOME for a become user's script).
+func becomeCommand(b Become, script, args, marker string) (string, error) {
 	inner := shCommand(script)
+	if args != "" {
+		inner += " gplay " + args
+	}
 	if !b.Enabled {
 		return inner, nil
 	}
@@ -183,7 +189,7 @@ const readyMark = "gplay-ready\n"
 // only once: a second prompt means it was wrong, and the command is killed
 // at once ("Incorrect sudo password") rather than left waiting. Everything
 // is bounded by the deployer's timeout.
-func (h *HostAgents) escalate(ctx context.Context, b Become, script string, content io.Reader) (*escalated, error) {
+func (h *HostAgents) escalate(ctx context.Context, b Become, script, args string, content io.Reader) (*escalated, error) {
 	marker := ""
 	if b.Enabled && b.Method == "sudo" && b.Password != "" {
 		var r [16]byte
@@ -194,7 +200,7 @@ func (h *HostAgents) escalate(ctx context.Context, b Become, script string, cont
 	if content != nil {
 		script = `printf '` + strings.TrimSuffix(readyMark, "\n") + `\n'; ` + script
 	}
-	cmd, err := becomeCommand(b, script, marker)
+	cmd, err := becomeCommand(b, script, args, marker)
 	if err != nil {
 		return nil, err
 	}
@@ -300,7 +306,7 @@ func (h *HostAgents) finish(ctx context.Context, b Become, p *escalated, content
 
 // runAs runs script as b with content on its stdin (see escalate).
 func (h *HostAgents) runAs(ctx context.Context, b Become, script string, content io.Reader) error {
-	_, err := h.escalate(ctx, b, script, content)
+	_, err := h.escalate(ctx, b, script, "", content)
 	return err
 }
 

@@ -203,6 +203,7 @@ func (d *Dialer) DialSSH(ctx context.Context, t Target) (*SSHConn, error) {
 		client:  client,
 		closers: closers,
 		desc:    fmt.Sprintf("%s@%s", hc.User, net.JoinHostPort(hc.HostName, strconv.Itoa(hc.Port))),
+		user:    hc.User,
 		done:    make(chan struct{}),
 		slots:   make(chan struct{}, maxSessions),
 	}

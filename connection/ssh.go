@@ -24,6 +24,7 @@ type SSHConn struct {
 	client  *ssh.Client
 	closers []io.Closer // jump clients and proxy processes behind client
 	desc    string      // user@host:port
+	user    string      // the login user
 	done    chan struct{}
 	slots   chan struct{} // one token per open session, see maxSessions
 
@@ -37,6 +38,9 @@ var _ Conn = (*SSHConn)(nil)
 
 // String returns "user@host:port".
 func (c *SSHConn) String() string { return c.desc }
+
+// User returns the user the connection logged in as.
+func (c *SSHConn) User() string { return c.user }
 
 // Alive reports whether the transport is still up, as far as is known
 // without a round trip.

@@ -39,8 +39,9 @@ func main() {
 	hosts := flag.Int("hosts", 3, "test hosts to boot")
 	runs := flag.Int("runs", 3, "warm runs of each tool (the median is reported)")
 	skipAnsible := flag.Bool("skip-ansible", false, "do not run ansible-playbook")
+	gplayBin := flag.String("gplay", "", "use this gplay binary instead of building one")
 	flag.Parse()
-	if err := run(*hosts, *runs, *skipAnsible); err != nil {
+	if err := run(*hosts, *runs, *skipAnsible, *gplayBin); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -51,7 +52,7 @@ type tool struct {
 	cmd  func() *exec.Cmd
 }
 
-func run(n, runs int, skipAnsible bool) error {
+func run(n, runs int, skipAnsible bool, gplayBin string) error {
 	bed, err := testbed.Up(n)
 	if err != nil {
 		return err
@@ -74,11 +75,14 @@ func run(n, runs int, skipAnsible bool) error {
 	if err := os.WriteFile(inv, []byte(bed.Inventory()), 0o644); err != nil {
 		return err
 	}
-	gplay := filepath.Join(dir, "gplay")
-	build := exec.Command("go", "build", "-o", gplay, ".")
-	build.Dir, build.Stdout, build.Stderr = root, os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("build gplay: %w", err)
+	gplay := gplayBin
+	if gplay == "" {
+		gplay = filepath.Join(dir, "gplay")
+		build := exec.Command("go", "build", "-o", gplay, ".")
+		build.Dir, build.Stdout, build.Stderr = root, os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("build gplay: %w", err)
+		}
 	}
 	book := filepath.Join(root, "testdata", "bench", "bench.yml")
 	tools := []tool{{"gplay", func() *exec.Cmd {
