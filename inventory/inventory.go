@@ -13,7 +13,7 @@ import (
 	"gplay/yaml11"
 )
 
-// Localhost names are the implicit localhost's names (Ansible's C.LOCALHOST).
+// localhostNames are the names that give the implicit localhost (Ansible's C.LOCALHOST).
 var localhostNames = []string{"127.0.0.1", "localhost", "::1"}
 
 func isLocalhostName(s string) bool { return slices.Contains(localhostNames, s) }
@@ -32,7 +32,6 @@ type Host struct {
 	Source string
 
 	groups []*Group // every group the host is in, ancestors included
-	order  int      // insertion order in the inventory
 }
 
 // Group is one inventory group.
@@ -151,7 +150,7 @@ func (inv *Inventory) implicitLocalhost(name string) *Host {
 	// As InventoryData._create_implicit_localhost: in no group, with a
 	// local connection. gplay needs no Python; the interpreter variable is
 	// what Debian's Ansible sets (sys.executable), so hostvars look the same.
-	h := &Host{Name: name, Vars: pyval.NewDict(2), Implicit: true, order: -1}
+	h := &Host{Name: name, Vars: pyval.NewDict(2), Implicit: true}
 	h.Vars.Set("ansible_python_interpreter", "/usr/bin/python3")
 	h.Vars.Set("ansible_connection", "local")
 	inv.localhost = h
@@ -188,7 +187,7 @@ func (inv *Inventory) AddHost(name, group string, port int) (*Host, error) {
 	}
 	h := inv.hosts[name]
 	if h == nil {
-		h = &Host{Name: name, Vars: pyval.NewDict(2), order: len(inv.hostOrder), Source: inv.current}
+		h = &Host{Name: name, Vars: pyval.NewDict(2), Source: inv.current}
 		if port > 0 {
 			h.Vars.Set("ansible_port", int64(port))
 		}
