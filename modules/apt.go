@@ -198,10 +198,12 @@ func (aptModule) Run(ctx context.Context, req module.Request) (module.Result, er
 	if err := req.Args.Decode(&p); err != nil {
 		return module.Result{}, err
 	}
-	a := &aptRun{ctx: ctx, h: req.Host, check: req.Check, diff: req.Diff, p: p,
-		deadline: time.Now().Add(time.Duration(p.LockTimeout) * time.Second)}
+	a := &aptRun{ctx: ctx, h: req.Host, check: req.Check, diff: req.Diff, p: p, deadline: deadlineAfter(p.LockTimeout)}
 	return a.run()
 }
+
+// deadlineAfter is now plus lock_timeout seconds.
+func deadlineAfter(secs int) time.Time { return time.Now().Add(time.Duration(secs) * time.Second) }
 
 func (a *aptRun) run() (module.Result, error) {
 	p := a.p

@@ -123,3 +123,19 @@ func TestAptInstallRemove(t *testing.T) {
 		},
 	})
 }
+
+// TestPackageIsApt runs package in check mode: it must behave as apt.
+func TestPackageIsApt(t *testing.T) {
+	requireApt(t)
+	if dpkgInstalled("hello") {
+		t.Skip("SKIPPED: the package hello is installed here")
+	}
+	res, err := moduletest.RunModule(t, packageModule{}, moduletest.Args("name", []string{"hello"}, "state", "present", "allow_downgrade", true), true)
+	if err != nil || !res.Changed {
+		t.Errorf("package hello (check) = %s, %v; want a predicted install", pyval.Repr(res.ToDict()), err)
+	}
+	res, err = moduletest.RunModule(t, packageModule{}, moduletest.Args("name", "dpkg", "state", "present"), true)
+	if err != nil || res.Changed {
+		t.Errorf("package dpkg (check) = %s, %v; want no change", pyval.Repr(res.ToDict()), err)
+	}
+}

@@ -43,7 +43,7 @@ func argTags(t reflect.Type) []string {
 // parameter structs name only params of the spec.
 func TestRegistry(t *testing.T) {
 	mods := module.Default.Modules()
-	if len(mods) < 32 {
+	if len(mods) < 33 {
 		t.Errorf("only %d modules registered", len(mods))
 	}
 	for _, m := range mods {
