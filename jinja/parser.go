@@ -125,7 +125,7 @@ func (p *parser) subparse(ends []string) ([]stmt, error) {
 		switch t.kind {
 		case tEOF:
 			if ends != nil {
-				return nil, p.errf(t, "Unexpected end of template. Jinja was looking for the following tags: "+quoteList(ends)+".")
+				return nil, p.errf(t, "Unexpected end of template. Jinja was looking for the following tags: "+quoteList(ends)+". The innermost block that needs to be closed is '"+blockName(ends)+"'.")
 			}
 			return body, nil
 		case tData:
@@ -167,6 +167,16 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// blockName is the tag that opened a block, from the tags that end it.
+func blockName(ends []string) string {
+	for _, e := range ends {
+		if strings.HasPrefix(e, "end") {
+			return strings.TrimPrefix(e, "end")
+		}
+	}
+	return ends[len(ends)-1]
 }
 
 func quoteList(l []string) string {
@@ -240,7 +250,7 @@ func (p *parser) parseStatement() (stmt, error) {
 	}
 	msg := "Encountered unknown tag '" + t.val + "'."
 	if len(p.endTags) > 0 {
-		msg += " Jinja was looking for the following tags: " + quoteList(p.endTags[len(p.endTags)-1]) + ". The innermost block that needs to be closed is '" + strings.TrimPrefix(p.endTags[len(p.endTags)-1][len(p.endTags[len(p.endTags)-1])-1], "end") + "'."
+		msg += " Jinja was looking for the following tags: " + quoteList(p.endTags[len(p.endTags)-1]) + ". The innermost block that needs to be closed is '" + blockName(p.endTags[len(p.endTags)-1]) + "'."
 	}
 	return nil, p.errf(t, msg)
 }
@@ -288,6 +298,9 @@ func (p *parser) parseAssignTarget(allowTuple, allowNS bool) (expr, error) {
 	t := p.cur()
 	var items []expr
 	for {
+		if k := p.cur().kind; k == tBlockEnd || k == tVarEnd || k == tEOF {
+			return nil, p.errf(p.cur(), "Expected an expression, got '"+describeTok(p.cur())+"'")
+		}
 		n, err := p.expectKind(tName)
 		if err != nil {
 			return nil, err
@@ -702,7 +715,7 @@ func (p *parser) parseTuple(simplified, withCond bool) (expr, error) {
 	}
 	if !isTuple {
 		if len(items) == 0 {
-			return nil, p.unexpected()
+			return nil, p.errf(p.cur(), "Expected an expression, got '"+describeTok(p.cur())+"'")
 		}
 		return items[0], nil
 	}
@@ -1244,7 +1257,7 @@ func (p *parser) parseFilterCall(x expr) (*filterExpr, error) {
 		f.callArgs = a
 	}
 	if !p.env.hasFilter(name) {
-		return nil, p.errf(n, "No filter named '"+name+"'.")
+		return nil, p.errf(n, "Could not load \""+name+"\": '"+name+"'") // Ansible's plugin loader wording
 	}
 	return f, nil
 }
@@ -1316,7 +1329,7 @@ func (p *parser) parseTest(x expr) (expr, error) {
 		t.Args = []expr{arg}
 	}
 	if !p.env.hasTest(name) {
-		return nil, p.errf(n, "No test named '"+name+"'.")
+		return nil, p.errf(n, "Could not load \""+name+"\": '"+name+"'")
 	}
 	return t, nil
 }

@@ -101,14 +101,14 @@ func builtinTests() map[string]testFunc {
 		"filter": func(s *state, v any, a []any, k *kwargs) (bool, error) {
 			str, _ := asStr(v)
 			if !s.env.hasFilter(str) {
-				return false, &Error{Kind: ErrSyntax, Msg: "Could not load " + strconvQuote(str)}
+				return false, &Error{Kind: ErrSyntax, Msg: "Could not load " + strconvQuote(str) + ": " + pyQuote(str)}
 			}
 			return true, nil
 		},
 		"test": func(s *state, v any, a []any, k *kwargs) (bool, error) {
 			str, _ := asStr(v)
 			if !s.env.hasTest(str) {
-				return false, &Error{Kind: ErrSyntax, Msg: "Could not load " + strconvQuote(str)}
+				return false, &Error{Kind: ErrSyntax, Msg: "Could not load " + strconvQuote(str) + ": " + pyQuote(str)}
 			}
 			return true, nil
 		},

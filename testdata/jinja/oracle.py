@@ -82,8 +82,8 @@ def one_line(s):
 def describe_error(e):
     """Normalize an exception to `error <kind>: <message>`.
 
-    kind is undefined (the message is compared exactly), syntax (a template
-    syntax error; only the kind is compared) or other.
+    kind is undefined, syntax (a template syntax error) or other; the Go
+    test compares the whole line.
     """
     root = root_cause(e)
     if isinstance(root, TemplateSyntaxError):
