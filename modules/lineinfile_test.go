@@ -47,6 +47,9 @@ func TestLineinfile(t *testing.T) {
 		{name: "create", args: []any{"line", "new", "create", true}, want: "new\n", changed: true, msg: "line added"},
 		{name: "missing without create", args: []any{"line", "new"}, err: "does not exist !", checkOK: true},
 		{name: "line required", initial: strp(""), args: []any{"regexp", "x"}, err: "line is required with state=present"},
+		{name: "validate passes", initial: strp("a\n"), args: []any{"line", "ok", "validate", "grep -q ok %s"}, want: "a\nok\n", changed: true, msg: "line added"},
+		{name: "validate fails", initial: strp("a\n"), args: []any{"line", "bad", "validate", "grep -q ok %s"}, want: "a\n",
+			err: "failed to validate: rc:1 error:", checkOK: true},
 		{name: "mode change message", initial: strp("a\n"), args: []any{"line", "a", "mode", "0600"}, want: "a\n", changed: true,
 			msg: "ownership, perms or SE linux context changed"},
 	}
