@@ -86,6 +86,7 @@ type Inventory struct {
 	mu        sync.Mutex
 	fileCache map[string]*pyval.Dict // parsed group_vars/host_vars files
 	findCache map[string][]string    // dir+name -> vars files
+	dirCache  map[string]dirListing
 	hostVars  map[*Host]*pyval.Dict
 }
 

@@ -211,12 +211,17 @@ func (inv *Inventory) findVarsFiles(dir, name string) ([]string, error) {
 	}
 	inv.mu.Unlock()
 	var found []string
-	if fi, err := os.Stat(dir); err == nil {
-		if !fi.IsDir() {
+	// One directory listing instead of five stats per host: with
+	// thousands of hosts the stats dominate.
+	if names, isDir := inv.listDir(dir); names != nil || isDir {
+		if !isDir {
 			inv.warn(diag.Pos{File: dir}, "Found %s that is not a directory, skipping: %s", filepath.Base(dir), dir)
 		} else {
 			base := filepath.Join(dir, name)
 			for _, ext := range append([]string{""}, varsExts...) {
+				if !names[name+ext] {
+					continue
+				}
 				p := base + ext
 				fi, err := os.Stat(p)
 				if err != nil {
@@ -239,6 +244,38 @@ func (inv *Inventory) findVarsFiles(dir, name string) ([]string, error) {
 	inv.findCache[key] = found
 	inv.mu.Unlock()
 	return found, nil
+}
+
+// listDir returns the names in dir and whether dir is a directory, cached.
+// For a path that exists but is not a directory names is empty, not nil;
+// for a missing one it is nil.
+func (inv *Inventory) listDir(dir string) (map[string]bool, bool) {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	if l, ok := inv.dirCache[dir]; ok {
+		return l.names, l.isDir
+	}
+	var l dirListing
+	if fi, err := os.Stat(dir); err == nil {
+		l.names = map[string]bool{}
+		if l.isDir = fi.IsDir(); l.isDir {
+			if ents, err := os.ReadDir(dir); err == nil {
+				for _, e := range ents {
+					l.names[e.Name()] = true
+				}
+			}
+		}
+	}
+	if inv.dirCache == nil {
+		inv.dirCache = map[string]dirListing{}
+	}
+	inv.dirCache[dir] = l
+	return l.names, l.isDir
+}
+
+type dirListing struct {
+	names map[string]bool
+	isDir bool
 }
 
 func dirVarsFiles(dir string) ([]string, error) {
