@@ -184,7 +184,7 @@ func (e *Env) Render(ctx context.Context, src string, vars Vars, fo FileOptions)
 		return src, nil
 	}
 	if err != nil {
-		return "", err
+		return "", withTemplate(err, text)
 	}
 	s := &state{env: e, ctx: ctx, vars: vars, lex: opts}
 	out := &output{}
@@ -192,7 +192,7 @@ func (e *Env) Render(ctx context.Context, src string, vars Vars, fo FileOptions)
 		if e.opts.IgnoreUndefined && KindOf(err) == ErrUndefined {
 			return text, nil
 		}
-		return "", cleanErr(err)
+		return "", withTemplate(cleanErr(err), text)
 	}
 	return keepNewlines(src, out.String()), nil
 }
@@ -332,7 +332,7 @@ func (e *Env) templateString(ctx context.Context, src string, vars Vars) (any, e
 		return src, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, withTemplate(err, text)
 	}
 	s := &state{env: e, ctx: ctx, vars: vars, eval: true, lex: opts}
 	out := &output{lazy: true}
@@ -340,7 +340,7 @@ func (e *Env) templateString(ctx context.Context, src string, vars Vars) (any, e
 		if e.opts.IgnoreUndefined && KindOf(err) == ErrUndefined {
 			return text, nil
 		}
-		return nil, cleanErr(err)
+		return nil, withTemplate(cleanErr(err), text)
 	}
 	res := evalConcat(out)
 	if str, ok := res.(string); ok {

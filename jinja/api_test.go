@@ -203,3 +203,29 @@ func TestIgnoreUndefined(t *testing.T) {
 		t.Errorf("syntax errors must still fail, got %v", err)
 	}
 }
+
+// TestAnsibleMessage checks the full texts against what Ansible 2.14's
+// Templar.template raised for the same templates (str(exception)).
+func TestAnsibleMessage(t *testing.T) {
+	env := NewEnv(Options{})
+	ctx := context.Background()
+	vars := MapVars{D: pyval.DictOf("d", pyval.DictOf("k", int64(1)))}
+	for _, tc := range []struct{ src, want string }{
+		{"{{ foo }}", "'foo' is undefined. 'foo' is undefined"},
+		{"{{ d.foo }}", "'dict object' has no attribute 'foo'. 'dict object' has no attribute 'foo'"},
+		{"{{ 1 +}}", "template error while templating string: unexpected 'end of print statement'. String: {{ 1 +}}. unexpected 'end of print statement'"},
+		{"{{ 'a' + 1 }}", `Unexpected templating type error occurred on ({{ 'a' + 1 }}): can only concatenate str (not "int") to str. can only concatenate str (not "int") to str`},
+		{"{{ x|frob }}", `template error while templating string: Could not load "frob": 'frob'. String: {{ x|frob }}. Could not load "frob": 'frob'`},
+		{"{{ {'a':1}|combine(3) }}", "failed to combine variables, expected dicts but got a 'dict' and a 'int': \n{\"a\": 1}\n3"},
+	} {
+		_, err := env.Template(ctx, tc.src, vars)
+		var e *Error
+		if !errors.As(err, &e) {
+			t.Errorf("Template(%q) error = %v, want *Error", tc.src, err)
+			continue
+		}
+		if got := e.AnsibleMessage(); got != tc.want {
+			t.Errorf("Template(%q).AnsibleMessage() =\n  %q\nwant\n  %q", tc.src, got, tc.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"gplay/pyval"
 )
@@ -45,6 +46,35 @@ type Error struct {
 	// pyClass is the Python exception class for errors Ansible reports
 	// by class (ZeroDivisionError); empty for Ansible's own errors.
 	pyClass string
+	// Template is the template text the error happened in, set by
+	// Template and Render for AnsibleMessage.
+	Template string
+}
+
+// AnsibleMessage is the text Ansible 2.14 shows for the error after
+// "The error was: " (str() of the exception Templar.template raises):
+// "'x' is undefined. 'x' is undefined", "template error while templating
+// string: ... String: {{ x + }}. ...", "Unexpected templating type error
+// occurred on ({{ 'a' + 1 }}): ...". Cond's errors are already complete.
+func (e *Error) AnsibleMessage() string {
+	switch {
+	case e.Kind == ErrUndefined && !strings.HasPrefix(e.Msg, "The conditional check"):
+		return e.Msg + ". " + e.Msg
+	case e.Kind == ErrSyntax:
+		return "template error while templating string: " + e.Msg + ". String: " + e.Template + ". " + e.Msg
+	case e.typeError:
+		return "Unexpected templating type error occurred on (" + e.Template + "): " + e.Msg + ". " + e.Msg
+	}
+	return e.Msg
+}
+
+// withTemplate records the template text in a template error.
+func withTemplate(err error, src string) error {
+	var e *Error
+	if errors.As(err, &e) && e.Template == "" {
+		e.Template = src
+	}
+	return err
 }
 
 func (e *Error) Error() string {
