@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"gplay/agent"
@@ -500,7 +501,7 @@ func (h *HostAgents) launch(ctx context.Context, b Become) (*Agent, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Agent{host: h.name, stream: p.stream, stderr: p.stderr, done: make(chan struct{})}
+	a := &Agent{host: h.name, conn: h.conn, timeout: h.d.timeout(), stream: p.stream, stderr: p.stderr, done: make(chan struct{})}
 	a.client, a.hello = p.client, p.client.Hello()
 	go func() {
 		// The exit status is of no interest: Alive and Call notice the end.
@@ -513,12 +514,14 @@ func (h *HostAgents) launch(ctx context.Context, b Become) (*Agent, error) {
 // Agent is one running `gplay agent` on a host, as one user. Calls are one
 // framed request and one response on its channel.
 type Agent struct {
-	host   string
-	client *agent.Client
-	hello  agent.Hello
-	stream Stream
-	stderr *stderrWatch
-	done   chan struct{}
+	host    string
+	conn    Conn
+	timeout time.Duration
+	client  *agent.Client
+	hello   agent.Hello
+	stream  Stream
+	stderr  *stderrWatch
+	done    chan struct{}
 }
 
 // Hello returns what the agent said when it started (its pid, uid, user).
@@ -537,16 +540,53 @@ func (a *Agent) Alive() bool {
 // Call runs one module request on the agent. When the agent's channel
 // ends (the connection dropped, the agent died) the error wraps both
 // agent.ErrLost and ErrUnreachable, with the agent's last stderr lines.
+//
+// While a request runs, the connection is pinged every second: a host cut
+// off from the network (no RST, no FIN) is declared lost after the timeout
+// instead of when TCP gives up, minutes later; a long task on a healthy
+// host is not affected, as sshd itself answers the pings.
 func (a *Agent) Call(ctx context.Context, req agent.Request) (module.Result, error) {
+	var silent atomic.Bool
+	if p, ok := a.conn.(*SSHConn); ok {
+		stop := make(chan struct{})
+		defer close(stop)
+		go watchdog(p, a.timeout, stop, &silent)
+	}
 	res, err := a.client.Call(ctx, req)
 	if err != nil && errors.Is(err, agent.ErrLost) {
 		msg := err.Error()
+		if silent.Load() {
+			msg = fmt.Sprintf("connection lost: no answer from the host for %s (%s)", a.timeout, err)
+		}
 		if tail := a.stderr.tail(); tail != "" {
 			msg += " (agent stderr: " + tail + ")"
 		}
 		return res, markUnreachable(fmt.Errorf("%s: %w", a.host, lostError{msg: msg}))
 	}
 	return res, err
+}
+
+// watchdog closes c when a keepalive goes unanswered for timeout while a
+// request is pending, which ends the agent's channel and so the request.
+func watchdog(c *SSHConn, timeout time.Duration, stop <-chan struct{}, silent *atomic.Bool) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		if !c.ping(timeout) {
+			select {
+			case <-stop:
+			default:
+				silent.Store(true)
+				c.dead()
+			}
+			return
+		}
+	}
 }
 
 // lostError keeps agent.ErrLost in the chain under a longer message.
