@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"gplay/diag"
 	"gplay/pyval"
 )
 
@@ -227,5 +228,22 @@ func TestAnsibleMessage(t *testing.T) {
 		if got := e.AnsibleMessage(); got != tc.want {
 			t.Errorf("Template(%q).AnsibleMessage() =\n  %q\nwant\n  %q", tc.src, got, tc.want)
 		}
+	}
+}
+
+func TestErrorDiag(t *testing.T) {
+	env := NewEnv(Options{})
+	_, err := env.Render(context.Background(), "a\n  {{ nope }}", MapVars{}, FileOptions{})
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("Render error = %v", err)
+	}
+	d := e.Diag(diag.Pos{File: "roles/x/templates/t.j2", Line: 1, Col: 1})
+	if d.Pos.String() != "roles/x/templates/t.j2:2:6" {
+		t.Errorf("Diag position = %s, want roles/x/templates/t.j2:2:6", d.Pos)
+	}
+	d = (&Error{Kind: ErrUndefined, Pos: Pos{Line: 1, Col: 4}, Msg: "'x' is undefined"}).Diag(diag.Pos{File: "site.yml", Line: 10, Col: 12})
+	if d.Pos.String() != "site.yml:10:15" || d.Msg != "'x' is undefined. 'x' is undefined" {
+		t.Errorf("Diag = %s %q", d.Pos, d.Msg)
 	}
 }

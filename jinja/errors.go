@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"gplay/diag"
 	"gplay/pyval"
 )
 
@@ -66,6 +67,24 @@ func (e *Error) AnsibleMessage() string {
 		return "Unexpected templating type error occurred on (" + e.Template + "): " + e.Msg + ". " + e.Msg
 	}
 	return e.Msg
+}
+
+// Diag places the error in a file: start is where the template text
+// begins (the first character of a YAML scalar's value, or line 1 column
+// 1 of a template file). Columns after the first line count from the start
+// of their own line; a quoted YAML scalar that escapes characters may
+// shift them, so the position is a close guide, not an exact mapping.
+func (e *Error) Diag(start diag.Pos) *diag.Error {
+	p := start
+	if e.Pos.Line > 0 {
+		p.Line = max(start.Line, 1) + e.Pos.Line - 1
+		if e.Pos.Line == 1 {
+			p.Col = max(start.Col, 1) + e.Pos.Col - 1
+		} else {
+			p.Col = e.Pos.Col
+		}
+	}
+	return &diag.Error{Pos: p, Msg: e.AnsibleMessage(), Err: e}
 }
 
 // withTemplate records the template text in a template error.
