@@ -862,28 +862,97 @@ func fShuffle(s *state, v any, args []any, kw *kwargs) (any, error) {
 	return pyval.NewList(out...), nil
 }
 
-// pyRegex compiles a Python regular expression with regexp2.
-func pyRegex(pattern string, ignorecase, multiline bool) (*regexp2.Regexp, error) {
-	p := strings.ReplaceAll(pattern, "(?P<", "(?<")
-	if strings.Contains(p, "(?P=") {
-		var b strings.Builder
-		for {
-			i := strings.Index(p, "(?P=")
-			if i < 0 {
-				b.WriteString(p)
-				break
+// pyRe is a Python regular expression compiled with regexp2. Python
+// numbers groups by their opening parenthesis, named or not, while .NET
+// numbers named groups after the unnamed ones; pyRegex therefore gives
+// every group its Python number explicitly and keeps the names aside.
+type pyRe struct {
+	*regexp2.Regexp
+	names   map[string]int
+	ngroups int
+}
+
+// pyPattern rewrites Python syntax for regexp2: numbered groups,
+// (?P<name>) and (?P=name), and \Z (end of string).
+func pyPattern(p string) (string, map[string]int, int, error) {
+	var b strings.Builder
+	names := map[string]int{}
+	n := 0
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '\\':
+			if i+1 < len(p) {
+				if p[i+1] == 'Z' {
+					b.WriteString(`\z`)
+				} else {
+					b.WriteString(p[i : i+2])
+				}
+				i++
+				continue
 			}
-			j := strings.IndexByte(p[i:], ')')
-			if j < 0 {
-				b.WriteString(p)
-				break
+			b.WriteByte(c)
+		case c == '[':
+			// copy a character class whole: ( and [ inside are literal
+			j := i + 1
+			if j < len(p) && p[j] == '^' {
+				j++
 			}
-			b.WriteString(p[:i] + `\k<` + p[i+4:i+j] + ">")
-			p = p[i+j+1:]
+			if j < len(p) && p[j] == ']' {
+				j++
+			}
+			for j < len(p) && p[j] != ']' {
+				if p[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j >= len(p) {
+				return "", nil, 0, rtErr("unterminated character set at position %d", i)
+			}
+			b.WriteString(p[i : j+1])
+			i = j
+		case c == '(' && strings.HasPrefix(p[i:], "(?P<"):
+			end := strings.IndexByte(p[i:], '>')
+			if end < 0 {
+				return "", nil, 0, rtErr("missing >, unterminated name at position %d", i+4)
+			}
+			name := p[i+4 : i+end]
+			if _, dup := names[name]; dup {
+				return "", nil, 0, rtErr("redefinition of group name %s as group %d; was group %d at position %d", pyQuote(name), n+1, names[name], i+4)
+			}
+			n++
+			names[name] = n
+			b.WriteString("(?<" + strconv.Itoa(n) + ">")
+			i += end
+		case c == '(' && strings.HasPrefix(p[i:], "(?P="):
+			end := strings.IndexByte(p[i:], ')')
+			if end < 0 {
+				return "", nil, 0, rtErr("missing ), unterminated name at position %d", i+4)
+			}
+			name := p[i+4 : i+end]
+			idx, ok := names[name]
+			if !ok {
+				return "", nil, 0, rtErr("unknown group name %s at position %d", pyQuote(name), i+4)
+			}
+			b.WriteString(`\k<` + strconv.Itoa(idx) + ">")
+			i += end
+		case c == '(' && !strings.HasPrefix(p[i:], "(?") && !strings.HasPrefix(p[i:], "(*"):
+			n++
+			b.WriteString("(?<" + strconv.Itoa(n) + ">")
+		default:
+			b.WriteByte(c)
 		}
-		p = b.String()
 	}
-	p = strings.ReplaceAll(p, `\Z`, `\z`)
+	return b.String(), names, n, nil
+}
+
+// pyRegex compiles a Python regular expression with regexp2.
+func pyRegex(pattern string, ignorecase, multiline bool) (*pyRe, error) {
+	p, names, n, err := pyPattern(pattern)
+	if err != nil {
+		return nil, err
+	}
 	opts := regexp2.RegexOptions(0)
 	if ignorecase {
 		opts |= regexp2.IgnoreCase
@@ -896,7 +965,7 @@ func pyRegex(pattern string, ignorecase, multiline bool) (*regexp2.Regexp, error
 		return nil, rtErr("%s", err.Error())
 	}
 	re.MatchTimeout = 2e9 // catastrophic backtracking fails instead of hanging
-	return re, nil
+	return &pyRe{Regexp: re, names: names, ngroups: n}, nil
 }
 
 type pyMatch struct {
@@ -905,19 +974,17 @@ type pyMatch struct {
 	names      map[string]int
 }
 
-func findAll(re *regexp2.Regexp, s string, limit int) ([]pyMatch, error) {
+func findAll(re *pyRe, s string, limit int) ([]pyMatch, error) {
 	var out []pyMatch
 	m, err := re.FindStringMatch(s)
 	for m != nil && err == nil {
-		pm := pyMatch{start: m.Index, end: m.Index + m.Length, names: map[string]int{}}
-		for i, g := range m.Groups() {
-			if len(g.Captures) == 0 {
+		pm := pyMatch{start: m.Index, end: m.Index + m.Length, names: re.names}
+		for i := 0; i <= re.ngroups; i++ {
+			g := m.GroupByNumber(i)
+			if g == nil || len(g.Captures) == 0 {
 				pm.groups = append(pm.groups, nil)
 			} else {
 				pm.groups = append(pm.groups, g.String())
-			}
-			if g.Name != strconv.Itoa(i) {
-				pm.names[g.Name] = i
 			}
 		}
 		out = append(out, pm)
