@@ -878,8 +878,18 @@ func pyPattern(p string) (string, map[string]int, int, error) {
 	var b strings.Builder
 	names := map[string]int{}
 	n := 0
+	var open []int // positions of unclosed parentheses
 	for i := 0; i < len(p); i++ {
 		c := p[i]
+		switch c {
+		case '(':
+			open = append(open, utf8.RuneCountInString(p[:i]))
+		case ')':
+			if len(open) == 0 {
+				return "", nil, 0, rtErr("unbalanced parenthesis at position %d", utf8.RuneCountInString(p[:i]))
+			}
+			open = open[:len(open)-1]
+		}
 		switch {
 		case c == '\\':
 			if i+1 < len(p) {
@@ -937,12 +947,16 @@ func pyPattern(p string) (string, map[string]int, int, error) {
 			}
 			b.WriteString(`\k<` + strconv.Itoa(idx) + ">")
 			i += end
+			open = open[:len(open)-1] // the group closed at once
 		case c == '(' && !strings.HasPrefix(p[i:], "(?") && !strings.HasPrefix(p[i:], "(*"):
 			n++
 			b.WriteString("(?<" + strconv.Itoa(n) + ">")
 		default:
 			b.WriteByte(c)
 		}
+	}
+	if len(open) > 0 {
+		return "", nil, 0, rtErr("missing ), unterminated subpattern at position %d", open[len(open)-1])
 	}
 	return b.String(), names, n, nil
 }
