@@ -446,6 +446,10 @@ func jmesSearch(q string, data any) (any, error) {
 	p := &jparser{toks: toks}
 	n, err := p.expr(0)
 	if err != nil {
+		if p.toks[p.i].kind == "eof" {
+			// the jmespath library's IncompleteExpressionError
+			return nil, jmesErr(rtErr("Invalid jmespath expression: Incomplete expression:\n\"%s\"\n%s^", q, strings.Repeat(" ", len(q)+1)))
+		}
 		return nil, jmesErr(err)
 	}
 	if p.cur().kind != "eof" {
