@@ -24,7 +24,14 @@
 // Params whose Source is ControllerFile, ControllerTemplate or ControllerScript
 // are resolved by the engine on the controller (a file read, a template
 // rendered) and shipped in Request.Content: modules never touch the
-// controller.
+// controller. Spec.ControllerSources tells the engine which values of a
+// task need that (aliases, remote_src and URLs handled). Files a module
+// wants written on the controller (fetch) come back in
+// Result.ControllerFiles.
+//
+// For load-time checks the engine wraps templated values in Deferred and
+// calls Info.Validate: presence rules apply, type and choice checks wait
+// for the run.
 //
 // module imports only pyval (and the standard library). It must not import
 // engine, connection, agent, jinja or modules.
