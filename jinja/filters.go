@@ -94,7 +94,7 @@ func builtinFilters() map[string]filterFunc {
 		"last":           fLast,
 		"length":         fLength,
 		"list":           fList,
-		"lower":          strFilter(strings.ToLower),
+		"lower":          strFilter(pyLower),
 		"map":            fMap,
 		"max":            fMinMax(false),
 		"min":            fMinMax(true),
@@ -112,12 +112,13 @@ func builtinFilters() map[string]filterFunc {
 		"string":         func(s *state, v any, a []any, k *kwargs) (any, error) { return toText(v) },
 		"striptags":      fStriptags,
 		"sum":            fSum,
-		"title":          strFilter(pyTitle),
+		"title":          strFilter(jinjaTitle),
+		"xmlattr":        fXmlattr,
 		"tojson":         fTojson,
 		"trim":           fTrim,
 		"truncate":       fTruncate,
 		"unique":         fUnique,
-		"upper":          strFilter(strings.ToUpper),
+		"upper":          strFilter(pyUpper),
 		"urlencode":      fUrlencode,
 		"wordcount":      fWordcount,
 		"wordwrap":       fWordwrap,
@@ -984,6 +985,9 @@ func fTruncate(s *state, v any, args []any, kw *kwargs) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if _, err := length(v); err != nil {
+		return nil, err
+	}
 	str, err := toText(v)
 	if err != nil {
 		return nil, err
@@ -1049,6 +1053,14 @@ func fUnique(s *state, v any, args []any, kw *kwargs) (any, error) {
 			}
 		}
 		k = sortKey(k, cs)
+		if !pyval.Hashable(k) {
+			// Jinja's unique fails on unhashable items; Ansible then uses its
+			// own equality-based version unless Jinja-only options were given
+			if explicit, _ := kw.get("case_sensitive"); (len(args) > 0 || explicit != nil) && !cs || a[1] != nil {
+				return nil, rtErr("Jinja2's unique filter failed and we cannot fall back to Ansible's version as it does not support the parameters supplied. The error was: unhashable type: '%s'", typeName(k))
+			}
+			return uniqueByEquality(items), nil
+		}
 		dup := false
 		for _, x := range seen {
 			if equal(x, k) {
@@ -1057,14 +1069,28 @@ func fUnique(s *state, v any, args []any, kw *kwargs) (any, error) {
 			}
 		}
 		if !dup {
-			if !pyval.Hashable(k) {
-				return nil, typeErr("unhashable type: '%s'", typeName(k))
-			}
 			seen = append(seen, k)
 			out = append(out, it)
 		}
 	}
 	return pyval.NewList(out...), nil
+}
+
+func uniqueByEquality(items []any) *pyval.List {
+	var out []any
+	for _, x := range items {
+		dup := false
+		for _, y := range out {
+			if equal(x, y) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, x)
+		}
+	}
+	return pyval.NewList(out...)
 }
 
 func fUrlencode(s *state, v any, args []any, kw *kwargs) (any, error) {
@@ -1139,27 +1165,181 @@ func fWordwrap(s *state, v any, args []any, kw *kwargs) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if w <= 0 {
+		return nil, rtErr("invalid width %d (must be > 0)", w)
+	}
 	sep := "\n"
 	if a[2] != nil {
 		sep, _ = toText(a[2])
 	}
+	var paras []string
+	for _, line := range pySplitlines(str, false) {
+		paras = append(paras, strings.Join(textWrap(line.(string), w, pyval.Truth(a[1]), pyval.Truth(a[3])), sep))
+	}
+	return strings.Join(paras, sep), nil
+}
+
+// textChunks splits text as Python's textwrap does: runs of whitespace,
+// and words broken after hyphens that follow a letter or digit.
+func textChunks(text string, hyphens bool) []string {
+	var chunks []string
+	rs := []rune(text)
+	i := 0
+	for i < len(rs) {
+		j := i
+		if pyIsSpace(rs[i]) {
+			for j < len(rs) && pyIsSpace(rs[j]) {
+				j++
+			}
+			chunks = append(chunks, string(rs[i:j]))
+			i = j
+			continue
+		}
+		for j < len(rs) && !pyIsSpace(rs[j]) {
+			if hyphens && rs[j] == '-' && j > i && (unicode.IsLetter(rs[j-1]) || unicode.IsDigit(rs[j-1])) &&
+				j+1 < len(rs) && unicode.IsLetter(rs[j+1]) {
+				j++
+				break
+			}
+			j++
+		}
+		chunks = append(chunks, string(rs[i:j]))
+		i = j
+	}
+	return chunks
+}
+
+// textWrap is textwrap.wrap(text, width, expand_tabs=False,
+// replace_whitespace=False, break_long_words, break_on_hyphens).
+func textWrap(text string, width int, breakLong, hyphens bool) []string {
+	chunks := textChunks(text, hyphens)
+	// a stack: the next chunk is the last element
+	for i, j := 0, len(chunks)-1; i < j; i, j = i+1, j-1 {
+		chunks[i], chunks[j] = chunks[j], chunks[i]
+	}
+	rlen := func(s string) int { return utf8.RuneCountInString(s) }
 	var lines []string
-	for _, para := range strings.Split(str, "\n") {
-		words := strings.Fields(para)
-		line := ""
-		for _, word := range words {
-			if line == "" {
-				line = word
-			} else if utf8.RuneCountInString(line)+1+utf8.RuneCountInString(word) <= w {
-				line += " " + word
-			} else {
-				lines = append(lines, line)
-				line = word
+	for len(chunks) > 0 {
+		var cur []string
+		curLen := 0
+		if strings.TrimFunc(chunks[len(chunks)-1], pyIsSpace) == "" && len(lines) > 0 {
+			chunks = chunks[:len(chunks)-1]
+		}
+		for len(chunks) > 0 {
+			l := rlen(chunks[len(chunks)-1])
+			if curLen+l > width {
+				break
+			}
+			cur = append(cur, chunks[len(chunks)-1])
+			curLen += l
+			chunks = chunks[:len(chunks)-1]
+		}
+		if len(chunks) > 0 && rlen(chunks[len(chunks)-1]) > width {
+			spaceLeft := max(width-curLen, 1)
+			if breakLong {
+				chunk := []rune(chunks[len(chunks)-1])
+				end := spaceLeft
+				if hyphens && len(chunk) > spaceLeft {
+					if h := strings.LastIndex(string(chunk[:spaceLeft]), "-"); h > 0 && strings.Trim(string(chunk[:h]), "-") != "" {
+						end = utf8.RuneCountInString(string(chunk[:spaceLeft])[:h]) + 1
+					}
+				}
+				cur = append(cur, string(chunk[:end]))
+				chunks[len(chunks)-1] = string(chunk[end:])
+			} else if len(cur) == 0 {
+				cur = append(cur, chunks[len(chunks)-1])
+				chunks = chunks[:len(chunks)-1]
 			}
 		}
-		lines = append(lines, line)
+		if len(cur) > 0 && strings.TrimFunc(cur[len(cur)-1], pyIsSpace) == "" {
+			cur = cur[:len(cur)-1]
+		}
+		if len(cur) > 0 {
+			lines = append(lines, strings.Join(cur, ""))
+		}
 	}
-	return strings.Join(lines, sep), nil
+	return lines
+}
+
+// jinjaTitle is Jinja's title filter: words start after '-', whitespace
+// and opening brackets only (not after apostrophes or digits, unlike
+// str.title).
+func jinjaTitle(s string) string {
+	var b strings.Builder
+	start := true
+	for _, r := range s {
+		if r == '-' || pyIsSpace(r) || r == '(' || r == '{' || r == '[' || r == '<' {
+			b.WriteRune(r)
+			start = true
+			continue
+		}
+		if start {
+			b.WriteString(pyUpper(string(r)))
+			start = false
+		} else {
+			b.WriteString(pyLower(string(r)))
+		}
+	}
+	return b.String()
+}
+
+// pyUpper and pyLower apply Python's full case mappings for the
+// characters whose upper or lower form is longer than one character.
+func pyUpper(s string) string {
+	u := strings.ToUpper(s)
+	if !strings.ContainsAny(u, "ßﬀﬁﬂﬃﬄﬅﬆŉ") {
+		return u
+	}
+	return strings.NewReplacer("ß", "SS", "ﬀ", "FF", "ﬁ", "FI", "ﬂ", "FL", "ﬃ", "FFI", "ﬄ", "FFL", "ﬅ", "ST", "ﬆ", "ST", "ŉ", "ʼN").Replace(u)
+}
+
+func pyLower(s string) string {
+	if !strings.ContainsRune(s, 'İ') {
+		return strings.ToLower(s)
+	}
+	return strings.ToLower(strings.ReplaceAll(s, "İ", "i\u0307"))
+}
+
+func fXmlattr(s *state, v any, args []any, kw *kwargs) (any, error) {
+	a, err := bind("xmlattr", args, kw, []string{"autospace"}, true)
+	if err != nil {
+		return nil, err
+	}
+	d, ok := asDict(v)
+	if !ok {
+		return nil, typeErr("'%s' object has no attribute 'items'", typeName(v))
+	}
+	esc := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;")
+	var parts []string
+	var ferr error
+	d.Range(func(k, x any) bool {
+		if x == nil {
+			return true
+		}
+		if _, u := x.(pyval.Undefined); u {
+			return true
+		}
+		ks, err := toText(k)
+		if err != nil {
+			ferr = err
+			return false
+		}
+		xs, err := toText(x)
+		if err != nil {
+			ferr = err
+			return false
+		}
+		parts = append(parts, esc.Replace(ks)+`="`+esc.Replace(xs)+`"`)
+		return true
+	})
+	if ferr != nil {
+		return nil, ferr
+	}
+	out := strings.Join(parts, " ")
+	if pyval.Truth(a[0]) && out != "" {
+		out = " " + out
+	}
+	return out, nil
 }
 
 func fFilesizeformat(s *state, v any, args []any, kw *kwargs) (any, error) {

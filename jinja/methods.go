@@ -468,9 +468,9 @@ func strMethod(s *state, str, name string, args []any, kw *kwargs) (any, error) 
 		}
 		return strings.Replace(str, old, nw, n), nil
 	case "lower", "casefold":
-		return strings.ToLower(str), nil
+		return pyLower(str), nil
 	case "upper":
-		return strings.ToUpper(str), nil
+		return pyUpper(str), nil
 	case "title":
 		return pyTitle(str), nil
 	case "capitalize":

@@ -530,6 +530,10 @@ func getAttr(obj any, name string) any {
 		if v, ok := t.attr(name); ok {
 			return v
 		}
+	case *cycler:
+		if name == "current" {
+			return t.items[t.pos]
+		}
 	}
 	if hasMethod(obj, name) {
 		return &boundMethod{recv: obj, name: name}
