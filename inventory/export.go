@@ -73,6 +73,10 @@ func (inv *Inventory) listJSON(export bool) (string, error) {
 	seen := map[*Group]bool{}
 	var format func(g *Group)
 	format = func(g *Group) {
+		// Python inserts the group's entry before its subgroups' (and
+		// deletes it when empty); the order shows when keys cannot be
+		// sorted.
+		results.Set(g.Name, nil)
 		entry := pyval.NewDict(2)
 		if g.Name != "all" && len(g.Hosts) > 0 {
 			hosts := make([]any, len(g.Hosts))

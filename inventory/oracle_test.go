@@ -42,6 +42,9 @@ type invCase struct {
 	dir     string
 	sources []string
 	cmds    []string
+	// known are commands whose output differs from Ansible on purpose,
+	// with the reason ("known-diff: CMD # reason" in case.txt).
+	known map[string]string
 }
 
 func readCases(t *testing.T) []invCase {
@@ -63,6 +66,12 @@ func readCases(t *testing.T) []invCase {
 			case l == "" || strings.HasPrefix(l, "#"):
 			case strings.HasPrefix(l, "-i "):
 				c.sources = append(c.sources, strings.TrimSpace(l[3:]))
+			case strings.HasPrefix(l, "known-diff:"):
+				cmd, why, _ := strings.Cut(strings.TrimPrefix(l, "known-diff:"), "#")
+				if c.known == nil {
+					c.known = map[string]string{}
+				}
+				c.known[strings.TrimSpace(cmd)] = strings.TrimSpace(why)
 			default:
 				c.cmds = append(c.cmds, l)
 			}
@@ -190,7 +199,15 @@ func runGplay(c invCase, cmd string) (string, error) {
 	}
 	switch args[0] {
 	case "--list":
-		if len(args) > 1 && args[1] == "--export" {
+		export, yml := false, false
+		for _, a := range args[1:] {
+			export = export || a == "--export"
+			yml = yml || a == "--yaml" || a == "-y"
+		}
+		switch {
+		case yml:
+			return inv.ListYAML(export)
+		case export:
 			return inv.ExportJSON()
 		}
 		return inv.ListJSON()
@@ -310,7 +327,7 @@ func TestAgainstAnsibleInventory(t *testing.T) {
 	if !oracle {
 		t.Log("NOTE: /usr/bin/ansible-inventory not present: comparing with the stored oracle output only")
 	}
-	total, passed := 0, 0
+	total, passed, known := 0, 0, 0
 	var failed []string
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -346,6 +363,14 @@ func TestAgainstAnsibleInventory(t *testing.T) {
 						continue
 					}
 				}
+				if why, ok := c.known[cmd]; ok {
+					if got == want {
+						t.Errorf("%s: listed as a known difference (%s) but now identical; drop the known-diff line", cmd, why)
+					} else {
+						known++
+					}
+					continue
+				}
 				if got != want {
 					t.Errorf("%s: output differs\n%s", cmd, firstDiff(want, got))
 					failed = append(failed, c.name+": "+cmd)
@@ -356,7 +381,7 @@ func TestAgainstAnsibleInventory(t *testing.T) {
 		})
 	}
 	sort.Strings(failed)
-	t.Logf("inventory differential: %d/%d commands identical over %d cases", passed, total, len(cases))
+	t.Logf("inventory differential: %d/%d commands identical over %d cases (%d known, documented differences)", passed, total, len(cases), known)
 }
 
 // firstDiff shows the first differing line with a little context.

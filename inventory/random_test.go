@@ -30,7 +30,7 @@ func TestRandomAgainstOracle(t *testing.T) {
 		src := randomInventory(t, r, dir, i%2 == 0)
 		c := invCase{name: fmt.Sprintf("random-%d", i), dir: dir, sources: []string{src}}
 		ok := true
-		cmds := []string{"--list", "--graph --vars"}
+		cmds := []string{"--list", "--graph --vars", "--list --yaml"}
 		for range 3 {
 			cmds = append(cmds, "pattern '"+randomPattern(r)+"'")
 		}
