@@ -29,7 +29,7 @@ func actAssert(ctx context.Context, a *actionCtx) (*pyval.Dict, error) {
 			msg := any("Assertion failed")
 			for _, k := range []string{"fail_msg", "msg"} {
 				if m, ok := raw.Get(k); ok {
-					tv, err := a.sc.template(m)
+					tv, err := a.template(m)
 					if err != nil {
 						return nil, err
 					}
@@ -43,7 +43,7 @@ func actAssert(ctx context.Context, a *actionCtx) (*pyval.Dict, error) {
 	}
 	msg := any("All assertions passed")
 	if m, ok := raw.Get("success_msg"); ok {
-		tv, err := a.sc.template(m)
+		tv, err := a.template(m)
 		if err != nil {
 			return nil, err
 		}

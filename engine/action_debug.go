@@ -39,7 +39,7 @@ func actDebug(ctx context.Context, a *actionCtx) (*pyval.Dict, error) {
 	} else {
 		msg := any("Hello world!")
 		if m, ok := raw.Get("msg"); ok {
-			tv, err := a.sc.template(m)
+			tv, err := a.template(m)
 			if err != nil {
 				return nil, err
 			}

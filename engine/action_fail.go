@@ -12,7 +12,7 @@ func init() { registerAction("fail", actFail, false) }
 func actFail(ctx context.Context, a *actionCtx) (*pyval.Dict, error) {
 	msg := any("Failed as requested from task")
 	if m, ok := a.rawArgs().Get("msg"); ok {
-		tv, err := a.sc.template(m)
+		tv, err := a.template(m)
 		if err != nil {
 			return nil, err
 		}

@@ -18,7 +18,22 @@ type actionCtx struct {
 }
 
 // args returns the task's templated args.
-func (a *actionCtx) args() (*pyval.Dict, error) { return a.hr.templatedArgs(a.sc) }
+func (a *actionCtx) args() (*pyval.Dict, error) {
+	d, err := a.hr.templatedArgs(a.sc)
+	if err != nil {
+		return nil, errorString(a.hr.argsError(err))
+	}
+	return d, nil
+}
+
+// template templates one argument value, wording errors as Ansible does.
+func (a *actionCtx) template(v any) (any, error) {
+	r, err := a.sc.template(v)
+	if err != nil {
+		return nil, errorString(a.hr.argsError(err))
+	}
+	return r, nil
+}
 
 // rawArgs returns the task's args untemplated (assert's that, debug's var).
 func (a *actionCtx) rawArgs() *pyval.Dict { return a.hr.t.Args }

@@ -62,7 +62,7 @@ func (hr *hostRun) run(ctx context.Context) *taskResult {
 		ok, err := hr.when(sc)
 		switch {
 		case err != nil:
-			res.dict = failDict(err.Error())
+			res.dict = failDict(hr.condError(hr.whenText(), err))
 		case !ok:
 			res.dict = skipDict()
 		default:
@@ -92,6 +92,15 @@ func (hr *hostRun) when(sc *scope) (bool, error) {
 		}
 	}
 	return true, nil
+}
+
+// whenText is the task's own when, for error messages.
+func (hr *hostRun) whenText() any {
+	w := hr.t.Kw["when"]
+	if l, ok := w.(*pyval.List); ok && len(l.Items) == 1 {
+		return l.Items[0]
+	}
+	return w
 }
 
 // finish classifies the result, registers it, counts it, notifies
@@ -255,7 +264,7 @@ func (hr *hostRun) runLoop(ctx context.Context, sc *scope, loopV any, rebuild fu
 		ok, err := hr.when(isc)
 		switch {
 		case err != nil:
-			rd = failDict(err.Error())
+			rd = failDict(hr.condError(hr.whenText(), err))
 		case !ok:
 			rd = skipDict()
 		default:
@@ -475,7 +484,7 @@ func (hr *hostRun) runModule(ctx context.Context, sc *scope) *pyval.Dict {
 	}
 	args, err := hr.templatedArgs(sc)
 	if err != nil {
-		return failDict(err.Error())
+		return failDict(hr.argsError(err))
 	}
 	// module_defaults: keyword dicts keyed by module name
 	if md, ok := pr.inherited(t, "module_defaults"); ok {

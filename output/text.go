@@ -284,7 +284,9 @@ func (t *Text) dump(ev engine.HostResult) string {
 }
 
 func (t *Text) verbose(ev engine.HostResult) bool {
-	return (t.opts.Verbosity > 0 || ev.Verbose) && !ev.NoLog || (ev.Verbose && ev.NoLog)
+	// a censored result is shown only under -v, as it loses
+	// _ansible_verbose_always
+	return t.opts.Verbosity > 0 || (ev.Verbose && !ev.NoLog)
 }
 
 func (t *Text) itemLabel(ev engine.HostResult) string {
@@ -310,7 +312,9 @@ func (t *Text) result(ev engine.HostResult) {
 		}
 	}
 	host := t.hostLabel(ev)
-	if ev.Looped {
+	// a censored loop result has no results left, so the default callback
+	// shows it as a plain result
+	if ev.Looped && !ev.NoLog {
 		// the items were shown one by one; the default callback shows
 		// nothing more for the aggregate, except "...ignoring"
 		switch {

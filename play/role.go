@@ -180,7 +180,16 @@ func (l *Loader) RoleBlock(ref *RoleRef, r *Role) *Task {
 		reparent(&c)
 		b.Block = append(b.Block, &c)
 	}
-	if l.play != nil && len(r.Handlers) > 0 {
+	// a role's handlers are added once per play, however often it is used
+	dup := false
+	if l.play != nil {
+		for _, h := range l.play.Handlers {
+			if h.RoleRef != nil && h.Role != nil && h.Role.Path == r.Path {
+				dup = true
+			}
+		}
+	}
+	if l.play != nil && len(r.Handlers) > 0 && !dup {
 		hb := &Task{Pos: ref.Pos, Kw: ref.Kw, IsBlock: true, Implicit: true, Role: r, RoleRef: ref, Handler: true}
 		for _, h := range r.Handlers {
 			c := *h
