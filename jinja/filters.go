@@ -364,7 +364,7 @@ func fFirst(s *state, v any, args []any, kw *kwargs) (any, error) {
 func fLast(s *state, v any, args []any, kw *kwargs) (any, error) {
 	items, err := iterate(v)
 	if err != nil {
-		return nil, err
+		return nil, typeErr("'%s' object is not reversible", typeName(v)) // next(iter(reversed(seq)))
 	}
 	if len(items) == 0 {
 		return pyval.Undefined{Hint: "No last item, sequence was empty."}, nil
@@ -820,8 +820,10 @@ func fRound(s *state, v any, args []any, kw *kwargs) (any, error) {
 	method, _ := asStr(a[1])
 	switch method {
 	case "common":
-		if i, ok := v.(int64); ok {
-			return i, nil
+		if i, ok := toInt(v); ok {
+			if _, isFloat := v.(float64); !isFloat {
+				return i, nil // round() of an int (or bool) is an int
+			}
 		}
 		f, ok := toFloat(v)
 		if !ok {
@@ -1118,6 +1120,30 @@ func fUrlencode(s *state, v any, args []any, kw *kwargs) (any, error) {
 			return true
 		})
 		return strings.Join(parts, "&"), err
+	}
+	if _, isStr := asStr(v); !isStr {
+		if items, err := iterate(v); err == nil {
+			var parts []string
+			for _, it := range items {
+				pair, err := iterate(it)
+				if err != nil {
+					return nil, typeErr("cannot unpack non-iterable %s object", typeName(it))
+				}
+				if len(pair) != 2 {
+					return nil, rtErr("too many values to unpack (expected 2)")
+				}
+				k, err := enc(pair[0], "")
+				if err != nil {
+					return nil, err
+				}
+				x, err := enc(pair[1], "")
+				if err != nil {
+					return nil, err
+				}
+				parts = append(parts, strings.ReplaceAll(k, "%20", "+")+"="+strings.ReplaceAll(x, "%20", "+"))
+			}
+			return strings.Join(parts, "&"), nil
+		}
 	}
 	return enc(v, "/")
 }

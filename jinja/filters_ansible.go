@@ -26,15 +26,15 @@ func ansibleFilters() map[string]filterFunc {
 	return map[string]filterFunc{
 		"b64decode":                    fB64decode,
 		"b64encode":                    fB64encode,
-		"basename":                     strFilter(pyBasename),
+		"basename":                     pathFilter(pyBasename),
 		"bool":                         fBool,
 		"checksum":                     hashFilter("sha1"),
 		"combine":                      fCombine,
 		"comment":                      fComment,
 		"dict2items":                   fDict2items,
 		"difference":                   setFilter("difference"),
-		"dirname":                      strFilter(pyDirname),
-		"expanduser":                   strFilter(expandUser),
+		"dirname":                      pathFilter(pyDirname),
+		"expanduser":                   pathFilter(expandUser),
 		"expandvars":                   strFilter(os.ExpandEnv),
 		"extract":                      fExtract,
 		"flatten":                      fFlatten,
@@ -55,9 +55,9 @@ func ansibleFilters() map[string]filterFunc {
 		"path_join":                    fPathJoin,
 		"pow":                          fPow,
 		"product":                      fProduct,
-		"quote":                        strFilter(shellQuote),
+		"quote":                        fQuote,
 		"random":                       fRandom,
-		"realpath":                     strFilter(realPath),
+		"realpath":                     pathFilter(realPath),
 		"regex_escape":                 fRegexEscape,
 		"regex_findall":                fRegexFindall,
 		"regex_replace":                fRegexReplace,
@@ -110,6 +110,17 @@ func fB64decode(s *state, v any, args []any, kw *kwargs) (any, error) {
 	return strings.ToValidUTF8(string(b), "\ufffd"), nil
 }
 
+// pathFilter wraps an os.path function, which accepts only strings.
+func pathFilter(f func(string) string) filterFunc {
+	return func(s *state, v any, args []any, kw *kwargs) (any, error) {
+		str, ok := asStr(v)
+		if !ok {
+			return nil, typeErr("expected str, bytes or os.PathLike object, not %s", typeName(v))
+		}
+		return f(str), nil
+	}
+}
+
 func pyBasename(p string) string {
 	i := strings.LastIndexByte(p, '/')
 	return p[i+1:]
@@ -150,6 +161,17 @@ func realPath(p string) string {
 		return r
 	}
 	return filepath.Clean(p)
+}
+
+func fQuote(s *state, v any, args []any, kw *kwargs) (any, error) {
+	if v == nil {
+		v = "" // Ansible's quote: None quotes as ''
+	}
+	str, err := toText(v)
+	if err != nil {
+		return nil, err
+	}
+	return shellQuote(str), nil
 }
 
 func shellQuote(s string) string {
@@ -855,7 +877,7 @@ func fRandom(s *state, v any, args []any, kw *kwargs) (any, error) {
 func fShuffle(s *state, v any, args []any, kw *kwargs) (any, error) {
 	items, err := iterate(v)
 	if err != nil {
-		return nil, err
+		return v, nil // randomize_list returns what it cannot shuffle
 	}
 	out := append([]any(nil), items...)
 	rand.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
