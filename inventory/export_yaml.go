@@ -525,47 +525,41 @@ func (e *pyYAML) singleQuoted(s string, split bool) {
 var yamlEscapes = map[rune]string{0: "0", 7: "a", 8: "b", 9: "t", 10: "n", 11: "v", 12: "f", 13: "r", 27: "e",
 	'"': "\"", '\\': "\\", 0x85: "N", 0xa0: "_", 0x2028: "L", 0x2029: "P"}
 
-// doubleQuoted is PyYAML's write_double_quoted.
+// doubleQuoted is libyaml's yaml_emitter_write_double_quoted_scalar:
+// escapes for what is not printable, and folding only at a single space
+// past 80 columns (the line break reads back as that space).
 func (e *pyYAML) doubleQuoted(s string, split bool) {
 	e.indicator("\"", true, false, false)
 	rs := []rune(s)
-	start := 0
-	for end := 0; end <= len(rs); end++ {
-		var ch rune = -1
-		if end < len(rs) {
-			ch = rs[end]
-		}
-		if ch == -1 || strings.ContainsRune("\"\\\u0085\u2028\u2029\ufeff", ch) || ch == '\n' || !yamlPrintable(ch) {
-			if start < end {
-				e.write(string(rs[start:end]))
-				start = end
-			}
-			if ch != -1 {
-				var data string
-				if r, ok := yamlEscapes[ch]; ok {
-					data = "\\" + r
-				} else if ch <= 0xff {
-					data = fmt.Sprintf("\\x%02X", ch)
-				} else if ch <= 0xffff {
-					data = fmt.Sprintf("\\u%04X", ch)
-				} else {
-					data = fmt.Sprintf("\\U%08X", ch)
-				}
-				e.write(data)
-				start = end + 1
-			}
-		}
-		if end > 0 && end < len(rs)-1 && (ch == ' ' || start >= end) && e.column+(end-start) > yamlWidth && split {
-			data := string(rs[start:end]) + "\\"
-			if start < end {
-				start = end
+	spaces := false
+	for i, ch := range rs {
+		switch {
+		case !yamlPrintable(ch) || ch == 0xfeff || isBreak(ch) || ch == '"' || ch == '\\':
+			var data string
+			if r, ok := yamlEscapes[ch]; ok {
+				data = "\\" + r
+			} else if ch <= 0xff {
+				data = fmt.Sprintf("\\x%02X", ch)
+			} else if ch <= 0xffff {
+				data = fmt.Sprintf("\\u%04X", ch)
+			} else {
+				data = fmt.Sprintf("\\U%08X", ch)
 			}
 			e.write(data)
-			e.writeIndent()
-			e.whitespace, e.indention = false, false
-			if rs[start] == ' ' {
-				e.write("\\")
+			spaces = false
+		case ch == ' ':
+			if split && !spaces && e.column > yamlWidth && i != 0 && i != len(rs)-1 {
+				e.writeIndent()
+				if i+1 < len(rs) && rs[i+1] == ' ' {
+					e.write("\\")
+				}
+			} else {
+				e.write(" ")
 			}
+			spaces = true
+		default:
+			e.write(string(ch))
+			spaces = false
 		}
 	}
 	e.indicator("\"", false, false, false)
