@@ -135,18 +135,31 @@ func (inv *Inventory) listJSON(export bool) (string, error) {
 // HostJSON renders `ansible-inventory --host NAME`, where NAME is a pattern
 // that must match exactly one host.
 func (inv *Inventory) HostJSON(pattern string) (string, error) {
-	hosts, err := inv.Select(pattern, nil)
-	if err != nil {
-		return "", err
-	}
-	if len(hosts) != 1 {
-		return "", fmt.Errorf("You must pass a single valid host to --host parameter")
-	}
-	v, err := inv.ExportHostVars(hosts[0])
+	v, err := inv.hostExport(pattern)
 	if err != nil {
 		return "", err
 	}
 	return PythonJSON(v) + "\n", nil
+}
+
+// HostYAML renders `ansible-inventory --host NAME --yaml`.
+func (inv *Inventory) HostYAML(pattern string) (string, error) {
+	v, err := inv.hostExport(pattern)
+	if err != nil {
+		return "", err
+	}
+	return PythonYAML(v), nil
+}
+
+func (inv *Inventory) hostExport(pattern string) (*pyval.Dict, error) {
+	hosts, err := inv.Select(pattern, nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(hosts) != 1 {
+		return nil, fmt.Errorf("You must pass a single valid host to --host parameter")
+	}
+	return inv.ExportHostVars(hosts[0])
 }
 
 // Graph renders `ansible-inventory --graph [GROUP] [--vars]`.

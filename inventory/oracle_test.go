@@ -212,6 +212,9 @@ func runGplay(c invCase, cmd string) (string, error) {
 		}
 		return inv.ListJSON()
 	case "--host":
+		if len(args) > 2 && (args[2] == "--yaml" || args[2] == "-y") {
+			return inv.HostYAML(args[1])
+		}
 		return inv.HostJSON(args[1])
 	case "--graph":
 		group, vars := "", false
