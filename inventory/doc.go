@@ -2,7 +2,10 @@
 // variables from INI and YAML inventory files, comma-separated host lists
 // and directories of those, plus group_vars/ and host_vars/ trees; it
 // evaluates host patterns (hosts:, --limit) and renders what
-// ansible-inventory prints (--list, --graph, --host).
+// ansible-inventory prints: --list (JSON, or YAML with --yaml, either with
+// --export), --graph [GROUP] [--vars] and --host (JSON or YAML). The JSON
+// and YAML writers (PythonJSON, PythonYAML) reproduce Python's json.dumps
+// and PyYAML's CSafeDumper byte for byte.
 //
 // ansible-core 2.14 is the spec and /usr/bin/ansible-inventory the oracle:
 // testdata/inventory holds cases whose expected output was produced by it.
@@ -21,7 +24,10 @@
 //   - where Ansible orders grandchild groups by iterating a Python set
 //     (Group.get_descendants), we use insertion order, breadth first;
 //   - an explicit key overriding a merge key (<<) is not a duplicate-key
-//     warning (yaml11).
+//     warning (yaml11);
+//   - YAML timestamps are text (yaml11), so --yaml quotes '2001-12-14'
+//     where PyYAML writes the date plain;
+//   - --toml output is not implemented.
 //
 // Note for callers: ansible-inventory treats its working directory (or
 // --playbook-dir) as the playbook directory, so its group_vars/host_vars
