@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"gplay/module"
-	"gplay/pyval"
 )
 
 // ErrLost is returned by Call when the agent's channel ended before the
@@ -135,15 +134,10 @@ func (c *Client) forget(id uint64) {
 }
 
 func decodeResponse(resp *wireResponse) (module.Result, error) {
-	v, err := module.DecodeJSON(resp.Result)
+	res, err := module.DecodeResult(resp.Result)
 	if err != nil {
 		return module.Result{}, fmt.Errorf("agent answer %d: %w", resp.ID, err)
 	}
-	d, ok := v.(*pyval.Dict)
-	if !ok {
-		return module.Result{}, fmt.Errorf("agent answer %d: result is a %s, not a dict", resp.ID, pyval.TypeName(v))
-	}
-	res := resultFromDict(d)
 	if resp.Error == "" {
 		return res, nil
 	}

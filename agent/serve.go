@@ -84,11 +84,10 @@ func handle(ctx context.Context, reg *module.Registry, wr *wireRequest) *wireRes
 		res = res.Fail(err)
 		resp.Bug = errors.Is(err, ErrBug)
 	}
-	d := res.ToDict() // scrubbed of no_log values here, on the target
+	resp.Result = module.EncodeResult(res) // scrubbed of no_log values here, on the target
 	if err != nil {
-		msg, _ := d.Get("msg")
+		msg, _ := res.ToDict().Get("msg")
 		resp.Error = pyval.Str(msg)
 	}
-	resp.Result = module.EncodeJSON(d)
 	return resp
 }

@@ -50,10 +50,11 @@ type wireRequest struct {
 	InventoryHostname string                     `json:"inventory_hostname,omitempty"`
 }
 
-// wireResponse answers one request. Result is the dict Ansible registers
-// (module.Result.ToDict), already scrubbed of no_log values on the target,
-// so secrets never travel back. Error is set when the task failed; Bug when
-// that failure is a defect in gplay.
+// wireResponse answers one request. Result is module.EncodeResult's form:
+// the dict Ansible registers, already scrubbed of no_log values on the
+// target so secrets never travel back, plus files for the controller.
+// Error is set when the task failed; Bug when that failure is a defect in
+// gplay.
 type wireResponse struct {
 	ID     uint64          `json:"id"`
 	Result json.RawMessage `json:"result"`
@@ -125,65 +126,4 @@ func decodeRequest(w *wireRequest) (Request, error) {
 		req.Args = d
 	}
 	return req, nil
-}
-
-// resultFromDict rebuilds a module.Result from the registered dict so that
-// ToDict on the controller gives back exactly the dict the target sent.
-func resultFromDict(d *pyval.Dict) module.Result {
-	r := module.Result{Return: d}
-	if v, ok := d.Get("changed"); ok {
-		r.Changed = pyval.Truth(v)
-	}
-	if v, ok := d.Get("failed"); ok {
-		r.Failed = pyval.Truth(v)
-	}
-	if v, ok := d.Get("skipped"); ok {
-		r.Skipped = pyval.Truth(v)
-	}
-	if v, ok := d.Get("msg"); ok {
-		if s, ok := v.(string); ok {
-			r.Msg = s
-		}
-	}
-	if v, ok := d.Get("warnings"); ok {
-		if l, ok := v.(*pyval.List); ok {
-			for _, w := range l.Items {
-				r.Warnings = append(r.Warnings, pyval.Str(w))
-			}
-		}
-	}
-	if v, ok := d.Get("diff"); ok {
-		var items []any
-		switch t := v.(type) {
-		case *pyval.Dict:
-			items = []any{t}
-		case *pyval.List:
-			items = t.Items
-		}
-		for _, it := range items {
-			if dd, ok := it.(*pyval.Dict); ok {
-				r.Diff = append(r.Diff, diffFromDict(dd))
-			}
-		}
-	}
-	if v, ok := d.Get("ansible_facts"); ok {
-		if fd, ok := v.(*pyval.Dict); ok {
-			r.Facts = make(map[string]any, fd.Len())
-			fd.Range(func(k, x any) bool { r.Facts[pyval.Str(k)] = x; return true })
-		}
-	}
-	return r
-}
-
-func diffFromDict(d *pyval.Dict) module.Diff {
-	var df module.Diff
-	df.Before, _ = d.Get("before")
-	df.After, _ = d.Get("after")
-	if v, ok := d.Get("before_header"); ok {
-		df.BeforeHeader = pyval.Str(v)
-	}
-	if v, ok := d.Get("after_header"); ok {
-		df.AfterHeader = pyval.Str(v)
-	}
-	return df
 }

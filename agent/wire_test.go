@@ -34,6 +34,10 @@ func testRegistry() *module.Registry {
 			return module.Result{Changed: req.Check, Return: map[string]any{"echo": req.Args.Get("msg"), "n": req.Args.Get("n")},
 				Diff: []module.Diff{{Before: "a\n", After: "b\n", AfterHeader: "/x"}}, Facts: map[string]any{"k": "v"}}, nil
 		}})
+	reg.Register(testModule{id: "test.fetch", run: func(context.Context, module.Request) (module.Result, error) {
+		return module.Result{Changed: true, Diff: []module.Diff{{Prepared: "The following NEW packages will be installed:\n  hello\n"}},
+			ControllerFiles: []module.ControllerFile{{Path: "h1/etc/motd", Data: []byte("hi\x00\n")}}}, nil
+	}})
 	reg.Register(testModule{id: "test.fail", run: func(context.Context, module.Request) (module.Result, error) {
 		return module.Result{Return: map[string]any{"rc": 3, "stdout": "partial"}}, errors.New("non-zero return code")
 	}})
@@ -119,6 +123,23 @@ func TestCallRoundTrip(t *testing.T) {
 	ctl.Close()
 	if err := <-done; err != nil {
 		t.Fatalf("Serve after the controller closed: %v", err)
+	}
+}
+
+// TestCallCarriesDiffsAndControllerFiles: apt's prepared diff and fetch's
+// files for the controller survive the wire.
+func TestCallCarriesDiffsAndControllerFiles(t *testing.T) {
+	c, _, ctl := start(t)
+	defer ctl.Close()
+	res, err := c.Call(context.Background(), Request{Module: "test.fetch", Diff: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Diff) != 1 || !strings.Contains(res.Diff[0].Prepared, "hello") {
+		t.Errorf("diff = %+v, want the prepared text", res.Diff)
+	}
+	if len(res.ControllerFiles) != 1 || res.ControllerFiles[0].Path != "h1/etc/motd" || string(res.ControllerFiles[0].Data) != "hi\x00\n" {
+		t.Errorf("controller files = %+v", res.ControllerFiles)
 	}
 }
 
