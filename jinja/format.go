@@ -14,12 +14,17 @@ import (
 func percentFormat(format string, args any) (any, error) {
 	var positional []any
 	var mapping *pyval.Dict
+	mappingLike := false // Python skips the "not all converted" check for these
 	switch a := args.(type) {
 	case pyval.Tuple:
 		positional = a
 	case *pyval.Dict:
 		mapping = a
 		positional = []any{a}
+		mappingLike = true
+	case *pyval.List:
+		positional = []any{a}
+		mappingLike = true
 	default:
 		positional = []any{a}
 	}
@@ -117,7 +122,7 @@ func percentFormat(format string, args any) (any, error) {
 		}
 		b.WriteString(s)
 	}
-	if mapping == nil && next < len(positional) {
+	if !mappingLike && next < len(positional) {
 		return nil, typeErr("not all arguments converted during string formatting")
 	}
 	_ = used

@@ -38,7 +38,9 @@ func builtinTests() map[string]testFunc {
 			return false, nil
 		},
 		"iterable": func(s *state, v any, a []any, k *kwargs) (bool, error) {
-			switch v.(type) {
+			switch t := v.(type) {
+			case pyval.Undefined:
+				return false, undefErr(t)
 			case string, pyval.Unsafe, *pyval.List, pyval.Tuple, *pyval.Dict, Mapping, dictView:
 				return true, nil
 			}
@@ -46,7 +48,7 @@ func builtinTests() map[string]testFunc {
 		},
 		"callable": func(s *state, v any, a []any, k *kwargs) (bool, error) {
 			switch v.(type) {
-			case *function, *boundMethod, *macro:
+			case *function, *boundMethod, *macro, pyval.Undefined, *loopObj, *joiner:
 				return true, nil
 			}
 			return false, nil
@@ -57,13 +59,14 @@ func builtinTests() map[string]testFunc {
 			}
 			return sameAs(v, a[0]), nil
 		},
+		// value % 2 == 0 / == 1, with Python's % (floats and TypeErrors)
 		"even": func(s *state, v any, a []any, k *kwargs) (bool, error) {
-			i, err := intForTest(v)
-			return i%2 == 0, err
+			r, err := binaryOp("%", v, int64(2))
+			return err == nil && equal(r, int64(0)), err
 		},
 		"odd": func(s *state, v any, a []any, k *kwargs) (bool, error) {
-			i, err := intForTest(v)
-			return i%2 != 0, err
+			r, err := binaryOp("%", v, int64(2))
+			return err == nil && equal(r, int64(1)), err
 		},
 		"divisibleby": func(s *state, v any, a []any, k *kwargs) (bool, error) {
 			if len(a) != 1 {
@@ -88,13 +91,22 @@ func builtinTests() map[string]testFunc {
 			}
 			return contains2(v, a[0])
 		},
+		// str(value).islower() / .isupper()
 		"lower": func(s *state, v any, a []any, k *kwargs) (bool, error) {
 			str, err := toText(v)
-			return str == strings.ToLower(str), err
+			if err != nil {
+				return false, err
+			}
+			r, err := strMethod(s, str, "islower", nil, nil)
+			return r == true, err
 		},
 		"upper": func(s *state, v any, a []any, k *kwargs) (bool, error) {
 			str, err := toText(v)
-			return str == strings.ToUpper(str), err
+			if err != nil {
+				return false, err
+			}
+			r, err := strMethod(s, str, "isupper", nil, nil)
+			return r == true, err
 		},
 		"escaped": func(s *state, v any, a []any, k *kwargs) (bool, error) { return false, nil },
 		// Ansible's plugin map raises instead of answering "not found".
