@@ -47,6 +47,12 @@ type sshDefaults struct {
 // the reason. At -vvv the agent upload and start times are printed once per
 // host, at -vvvv also how each connection is made.
 func newSSHConnector(o *playbookOptions, cfg ansibleCfg) engine.Connector {
+	return newSSHConnectorWithAgent(o, cfg, "")
+}
+
+// newSSHConnectorWithAgent is newSSHConnector with another agent binary
+// than this executable (tests run a built gplay).
+func newSSHConnectorWithAgent(o *playbookOptions, cfg ansibleCfg, agentBinary string) *sshConnector {
 	c := &sshConnector{defaults: sshDefaults{
 		user: o.User, privateKey: o.PrivateKey, commonArgs: o.SSHCommonArgs, extraArgs: o.SSHExtraArgs,
 		timeout: time.Duration(o.Timeout) * time.Second, hostKeyChecking: true,
@@ -67,7 +73,8 @@ func newSSHConnector(o *playbookOptions, cfg ansibleCfg) engine.Connector {
 		defer logMu.Unlock()
 		fmt.Fprintf(os.Stdout, format+"\n", args...)
 	}
-	c.deployer = &connection.AgentDeployer{Timeout: c.defaults.timeout}
+	c.deployer = &connection.AgentDeployer{Executable: agentBinary, Timeout: c.defaults.timeout}
+	c.deployer.Preload()
 	if o.Verbosity >= 3 {
 		c.deployer.Logf = logf
 	}

@@ -163,8 +163,7 @@ ansible_ssh_common_args='-F /dev/null -o UserKnownHostsFile=%[5]s -o GlobalKnown
 	}
 	var out bytes.Buffer
 	o := &playbookOptions{Timeout: 5, Verbosity: 0}
-	conn := newSSHConnector(o, ansibleCfg{})
-	conn.(*sshConnector).deployer.Executable = builtGplay(t)
+	conn := newSSHConnectorWithAgent(o, ansibleCfg{}, builtGplay(t))
 	begin := time.Now()
 	err = engine.Run(context.Background(), engine.Options{
 		Playbooks: []string{book}, Inventory: &invAdapter{inv: invObj, warnings: &warnings},

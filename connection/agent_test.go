@@ -85,6 +85,7 @@ func (l *logLines) String() string {
 // agentRun is one simulated gplay run against the env's host: its own
 // deployer, connection and agents, closed in t.Cleanup.
 type agentRun struct {
+	pid    int // of the agent start() started
 	log    *logLines
 	conn   *SSHConn
 	agents *HostAgents
@@ -140,6 +141,7 @@ func TestAgentUploadReuseAndTamper(t *testing.T) {
 		if err != nil {
 			t.Fatalf("start agent: %v\nlog:\n%s", err, r.log)
 		}
+		r.pid = a.Hello().PID
 		if got := dictStr(whoami(t, a), "user"); got != e.srv.TestUser {
 			t.Fatalf("agent runs as %q, want %q", got, e.srv.TestUser)
 		}
@@ -177,6 +179,7 @@ func TestAgentUploadReuseAndTamper(t *testing.T) {
 		if err := r.agents.Close(); err != nil {
 			t.Fatal(err)
 		}
+		pidGone(t, r.pid, 10*time.Second)
 	}
 
 	// Tamper with the cached file in place (same size, same inode): the
