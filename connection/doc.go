@@ -38,8 +38,33 @@
 //   - Failures to connect or authenticate, and connections lost mid-command,
 //     wrap ErrUnreachable; everything else is an ordinary error.
 //
+// Modules run inside the agent, the gplay binary itself started as
+// `gplay agent` (AgentDeployer, HostAgents, Agent):
+//
+//   - The binary is uploaded once per host into a per-user cache named by
+//     its SHA-256 (~/.cache/gplay/agent/<sha256>, directories 0700), into a
+//     temporary file whose hash is checked on the target before the rename.
+//     Later runs start it in one round trip; a stamp (size, inode, ctime)
+//     next to it makes re-verification cheap, and a file that changed is
+//     hashed again and replaced rather than run. Targets of another
+//     platform get gplay-<os>-<arch> from `make dist`.
+//   - Become runs the agent itself as the become user (sudo -H -S -u USER,
+//     or su USER -c), one agent per host, user and method, so a password is
+//     given once per run. It is written to stdin only after the prompt
+//     appeared, never to argv, the environment or logs; a second prompt
+//     fails at once with Ansible's "Incorrect sudo password", no password
+//     with "Missing sudo password"; sudo without a password runs with -n.
+//     Becoming the login user runs no sudo at all.
+//   - A task is one framed request and one response. While one runs, the
+//     connection is pinged every second: a host that went silent for the
+//     timeout is unreachable instead of hanging. When the connection or
+//     the controller goes away, the agent's stdin ends and it exits.
+//
 // StrictHostKeyChecking=ask (the default) asks about an unknown key through
 // the Prompter, as ssh does on a terminal, and rejects it without one.
+//
+// Deliberate differences from Ansible: become to the login user itself
+// runs without sudo (it changes nothing and works without sudo installed).
 //
 // Deliberate differences from OpenSSH: StrictHostKeyChecking=no skips
 // verification and records nothing; jump hosts inherit the target's

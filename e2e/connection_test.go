@@ -347,4 +347,3 @@ func TestControllerKilledMidRun(t *testing.T) {
 		t.Error("no kill happened while an agent ran: the test proved nothing")
 	}
 }
-
