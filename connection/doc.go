@@ -1,8 +1,8 @@
 // Package connection runs commands on target hosts: over SSH with
 // golang.org/x/crypto/ssh, or on this machine (Local). It sits between the
 // engine, which decides what to run where, and the agent protocol, which
-// needs a long-lived command with pipes. It imports no other gplay package
-// (only the standard library, x/crypto/ssh, skeema/knownhosts,
+// needs a long-lived command with pipes. Of gplay it imports agent, module
+// and pyval (besides the standard library, x/crypto/ssh, skeema/knownhosts,
 // kevinburke/ssh_config and x/term) and must never import engine, modules,
 // output or main.
 //
