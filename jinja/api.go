@@ -393,6 +393,18 @@ var undefinedNameRE = regexp.MustCompile(`'(hostvars\[.+\]|[\p{L}\p{N}_]+)' is u
 // with "is defined"/"is undefined". Errors are worded as Ansible's
 // ("The conditional check 'x' failed. The error was: ...").
 func (e *Env) Cond(ctx context.Context, conditional string, vars Vars) (bool, error) {
+	v, err := e.CondValue(ctx, conditional, vars)
+	if err != nil {
+		return false, err
+	}
+	return truth(v)
+}
+
+// CondValue is Cond returning what Ansible's evaluate_conditional returns:
+// True or False, or, when the conditional is itself a template ("{{ x }}")
+// that renders to something other than a non-empty string, that value
+// (an empty string, a list...), whose truth then decides.
+func (e *Env) CondValue(ctx context.Context, conditional string, vars Vars) (any, error) {
 	if conditional == "" {
 		return true, nil
 	}
@@ -402,7 +414,7 @@ func (e *Env) Cond(ctx context.Context, conditional string, vars Vars) (bool, er
 	}
 	var je *Error
 	if !errors.As(err, &je) {
-		return false, err
+		return nil, err
 	}
 	presented := "{% if " + conditional + " %} True {% else %} False {% endif %}"
 	var why string
@@ -431,20 +443,17 @@ func (e *Env) Cond(ctx context.Context, conditional string, vars Vars) (bool, er
 	default:
 		why = je.Msg
 	}
-	return false, &Error{Kind: je.Kind, Pos: je.Pos, Msg: "The conditional check '" + conditional + "' failed. The error was: " + why}
+	return nil, &Error{Kind: je.Kind, Pos: je.Pos, Msg: "The conditional check '" + conditional + "' failed. The error was: " + why}
 }
 
-func (e *Env) cond(ctx context.Context, conditional string, vars Vars) (bool, error) {
+func (e *Env) cond(ctx context.Context, conditional string, vars Vars) (any, error) {
 	c, err := e.templateString(ctx, conditional, vars)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	cs, ok := c.(string)
-	if !ok {
-		return truth(c)
-	}
-	if cs == "" {
-		return true, nil
+	if !ok || cs == "" {
+		return c, nil // _check_conditional returns it as it is
 	}
 	presented := "{% if " + cs + " %} True {% else %} False {% endif %}"
 	r, err := e.templateString(ctx, presented, vars)
@@ -453,7 +462,7 @@ func (e *Env) cond(ctx context.Context, conditional string, vars Vars) (bool, er
 		if errors.As(err, &je) && je.Pos.Line == 1 && je.Pos.Col > 6 {
 			je.Pos.Col -= 6 // positions refer to the conditional, not the wrapper
 		}
-		return false, err
+		return nil, err
 	}
 	switch strings.TrimSpace(pyStr(r)) {
 	case "True":
@@ -461,7 +470,7 @@ func (e *Env) cond(ctx context.Context, conditional string, vars Vars) (bool, er
 	case "False":
 		return false, nil
 	}
-	return false, &Error{Kind: ErrRuntime, Msg: "unable to evaluate conditional: " + conditional}
+	return nil, &Error{Kind: ErrRuntime, Msg: "unable to evaluate conditional: " + conditional}
 }
 
 // MapVars serves variables from a dict as they are, without templating.

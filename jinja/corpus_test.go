@@ -221,7 +221,7 @@ func runCase(env *Env, c corpusCase) string {
 		}
 		return describe(s)
 	}
-	b, err := env.Cond(ctx, c.src, vars)
+	b, err := env.CondValue(ctx, c.src, vars)
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) {
