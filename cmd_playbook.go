@@ -158,6 +158,7 @@ func runPlaybook(ctx context.Context, o *playbookOptions) error {
 		Playbooks:      o.Playbooks,
 		Inventory:      &invAdapter{inv: inv, warnings: &warnings},
 		Registry:       module.Default,
+		Connector:      newSSHConnector(o, cfg),
 		Reporter:       rep,
 		ExtraVars:      o.ExtraVars,
 		Limit:          o.Limit,
