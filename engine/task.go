@@ -604,11 +604,6 @@ func (r *run) connect(ctx context.Context, pr *playRun, h *hostState) (Conn, err
 	if v, ok := vars.Get("ansible_connection"); ok {
 		connType = pyval.Str(v)
 	}
-	if pr != nil {
-		if v, ok := pr.play.Kw["connection"]; ok {
-			connType = pyval.Str(v)
-		}
-	}
 	var err error
 	if connType == "local" {
 		c, err = LocalConnector{Registry: r.opts.Registry}.Connect(ctx, Target{Host: h.name, Vars: vars})

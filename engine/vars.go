@@ -230,6 +230,17 @@ func (r *run) hostLayers(pr *playRun, h *hostState, t *play.Task) *layers {
 			l.add(ref.Role.Defaults)
 		}
 	}
+	// the connection in use shows as ansible_connection unless the
+	// inventory sets it (play keyword, then -c)
+	conn := r.opts.Connection
+	if pr != nil {
+		if v, ok := pr.play.Kw["connection"]; ok {
+			conn = pyval.Str(v)
+		}
+	}
+	if conn != "" {
+		l.add(pyval.DictOf("ansible_connection", conn))
+	}
 	l.add(r.opts.Inventory.Vars(h.name))
 	// facts: ansible_facts and, injected, ansible_<fact>
 	h.mu.Lock()

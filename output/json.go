@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strings"
 
 	"gplay/engine"
 	"gplay/module"
+	"gplay/pyval"
 )
 
 // JSON writes one JSON object per event and line: {"event": "<Type>", ...}
@@ -40,6 +42,16 @@ func (j *JSON) Report(e engine.Event) {
 			}
 			out[name] = f.Interface()
 		}
+	}
+	if ev, ok := e.(engine.HostResult); ok && ev.Result != nil {
+		clean := pyval.NewDict(ev.Result.Len())
+		ev.Result.Range(func(k, v any) bool {
+			if ks, ok := k.(string); !ok || !strings.HasPrefix(ks, "_ansible_") {
+				clean.Set(k, v)
+			}
+			return true
+		})
+		out["Result"] = json.RawMessage(module.EncodeJSON(clean))
 	}
 	if ev, ok := e.(engine.HostResult); ok {
 		out["Item"] = json.RawMessage(module.EncodeJSON(ev.Item))
