@@ -558,6 +558,9 @@ func fList(s *state, v any, args []any, kw *kwargs) (any, error) {
 }
 
 func fMap(s *state, v any, args []any, kw *kwargs) (any, error) {
+	if !pyval.Truth(v) {
+		return pyval.NewList(), nil // do_map: `if value:`
+	}
 	items, err := iterate(v)
 	if err != nil {
 		return nil, err
@@ -645,6 +648,9 @@ func fMinMax(isMin bool) filterFunc {
 
 func fSelect(keep, byAttr bool) filterFunc {
 	return func(s *state, v any, args []any, kw *kwargs) (any, error) {
+		if !pyval.Truth(v) {
+			return pyval.NewList(), nil // select_or_reject: `if seq:`
+		}
 		items, err := iterate(v)
 		if err != nil {
 			return nil, err
@@ -987,7 +993,8 @@ func fTruncate(s *state, v any, args []any, kw *kwargs) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := length(v); err != nil {
+	vlen, err := length(v)
+	if err != nil {
 		return nil, err
 	}
 	str, err := toText(v)
@@ -1015,10 +1022,10 @@ func fTruncate(s *state, v any, args []any, kw *kwargs) (any, error) {
 	if leeway < 0 {
 		return nil, rtErr("expected leeway >= 0, got %d", leeway)
 	}
-	rs := []rune(str)
-	if len(rs) <= n+leeway {
-		return str, nil
+	if vlen <= n+leeway {
+		return v, nil
 	}
+	rs := []rune(str)
 	if pyval.Truth(a[1]) {
 		return string(rs[:n-endLen]) + end, nil
 	}
@@ -1409,9 +1416,13 @@ func fIndent(s *state, v any, args []any, kw *kwargs) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	str, err := toText(v)
-	if err != nil {
-		return nil, err
+	str, ok := asStr(v)
+	if !ok {
+		// do_indent starts with s += "\n"
+		if _, isList := v.(*pyval.List); isList {
+			return nil, typeErr("'list' object has no attribute 'splitlines'")
+		}
+		return nil, typeErr("unsupported operand type(s) for +=: '%s' and 'str'", typeName(v))
 	}
 	var ind string
 	if ws, ok := asStr(a[0]); ok {

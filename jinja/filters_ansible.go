@@ -291,18 +291,8 @@ func fCombine(s *state, v any, args []any, kw *kwargs) (any, error) {
 			}
 		}
 	}
-	terms := append([]any{v}, args...)
-	var dicts []any
-	for _, t := range terms {
-		switch x := t.(type) {
-		case *pyval.List:
-			dicts = append(dicts, x.Items...)
-		case pyval.Tuple:
-			dicts = append(dicts, x...)
-		default:
-			dicts = append(dicts, x)
-		}
-	}
+	// flatten(terms, levels=1), which also drops None, 'None' and 'null'
+	dicts := flatten(append([]any{v}, args...), 1, true)
 	for _, d := range dicts {
 		if err := checkNoUndefined(d); err != nil {
 			return nil, err
@@ -343,9 +333,9 @@ func fComment(s *state, v any, args []any, kw *kwargs) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	text, err := toText(v)
-	if err != nil {
-		return nil, err
+	text, ok := asStr(v)
+	if !ok {
+		return nil, typeErr("'%s' object has no attribute 'replace'", typeName(v))
 	}
 	type cstyle struct{ begin, decoration, end, prefix string }
 	styles := map[string]cstyle{
@@ -436,15 +426,16 @@ func fItems2dict(s *state, v any, args []any, kw *kwargs) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	items, err := iterate(v)
-	if err != nil {
-		return nil, err
+	l, ok := v.(*pyval.List)
+	if !ok {
+		return nil, rtErr("items2dict requires a list, got <class '%s'> instead.", typeName(v))
 	}
+	items := l.Items
 	d := pyval.NewDict(len(items))
 	for _, it := range items {
 		m, ok := asDict(it)
 		if !ok {
-			return nil, rtErr("items2dict requires a list of dictionaries, got %s instead.", typeName(it))
+			return nil, rtErr("items2dict requires a list of dictionaries, got %s instead.", pyRepr(v))
 		}
 		k, ok1 := m.Get(a[0])
 		x, ok2 := m.Get(a[1])
@@ -470,6 +461,11 @@ func setFilter(op string) filterFunc {
 	return func(s *state, v any, args []any, kw *kwargs) (any, error) {
 		if len(args) != 1 {
 			return nil, typeErr("%s() takes exactly 2 arguments", op)
+		}
+		if op == "union" {
+			if _, err := binaryOp("+", v, args[0]); err != nil {
+				return nil, err
+			}
 		}
 		a, err := iterate(v)
 		if err != nil {
@@ -499,7 +495,15 @@ func setFilter(op string) filterFunc {
 		var out []any
 		switch op {
 		case "union":
-			out = uniq(append(append([]any{}, a...), b...))
+			sum, err := binaryOp("+", v, args[0]) // unique(a + b)
+			if err != nil {
+				return nil, err
+			}
+			items, err := iterate(sum)
+			if err != nil {
+				return nil, err
+			}
+			out = uniq(items)
 		case "intersect":
 			for _, x := range a {
 				if in(x, b) {
@@ -1296,9 +1300,9 @@ func fRelpath(s *state, v any, args []any, kw *kwargs) (any, error) {
 }
 
 func fSplit(s *state, v any, args []any, kw *kwargs) (any, error) {
-	str, err := toText(v)
-	if err != nil {
-		return nil, err
+	str, ok := asStr(v)
+	if !ok {
+		return nil, typeErr("descriptor 'split' for 'str' objects doesn't apply to a '%s' object", typeName(v))
 	}
 	return strMethod(s, str, "split", args, kw)
 }
@@ -1526,9 +1530,9 @@ func fTojson(s *state, v any, args []any, kw *kwargs) (any, error) {
 }
 
 func fFromJSON(s *state, v any, args []any, kw *kwargs) (any, error) {
-	str, err := toText(v)
-	if err != nil {
-		return nil, err
+	str, ok := asStr(v)
+	if !ok {
+		return nil, typeErr("the JSON object must be str, bytes or bytearray, not %s", typeName(v))
 	}
 	return jsonLoads(str)
 }

@@ -558,7 +558,7 @@ func getItem(obj, key any) (any, error) {
 		return t, nil
 	case *pyval.Dict:
 		if !pyval.Hashable(key) {
-			return nil, typeErr("unhashable type: '%s'", typeName(key))
+			return undefinedElem(obj, key), nil // Jinja's getitem swallows the TypeError
 		}
 		if v, ok := t.Get(key); ok {
 			return v, nil

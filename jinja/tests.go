@@ -488,12 +488,24 @@ func versionTest(s *state, v any, args []any, kw *kwargs) (any, error) {
 	} else {
 		x, y = pyval.NewList(looseVersion(vs)...), pyval.NewList(looseVersion(ws)...)
 	}
-	sym := map[string]string{"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}[op]
-	r, err := compare(sym, x, y)
+	// LooseVersion/StrictVersion compare with == then <, whatever the
+	// operator, so a failure always names '<'
+	if equal(x, y) {
+		return op == "eq" || op == "le" || op == "ge", nil
+	}
+	lt, err := compare("<", x, y)
 	if err != nil {
 		return nil, rtErr("Version comparison failed: %s", errMsg(err))
 	}
-	return r, nil
+	switch op {
+	case "lt", "le":
+		return lt, nil
+	case "gt", "ge":
+		return !lt, nil
+	case "ne":
+		return true, nil
+	}
+	return false, nil
 }
 
 func strconvQuote(s string) string { return strconv.Quote(s) }
