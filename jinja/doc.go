@@ -19,7 +19,8 @@
 //     newlines kept, trim_blocks/lstrip_blocks per task (FileOptions).
 //   - Env.Cond for when, changed_when, failed_when, until and assert's
 //     that: Ansible's Conditional, including its "is defined" rescue and
-//     its error wording.
+//     its error wording (Env.CondValue returns the raw value Ansible's
+//     evaluate_conditional returns, before truthiness).
 //   - Env.Eval for a bare expression whose native value is wanted.
 //
 // IsTemplate says whether a string needs templating at all.
@@ -43,7 +44,9 @@
 //
 // The package does no I/O of its own: include/import/from-import read
 // templates through Options.Loader, lookup()/query()/q() call
-// Options.Lookuper, now() and strftime use Options.Now. Only the file tests
+// Options.Lookuper, now() and strftime use Options.Now. Options also carry
+// Ansible's settings: IgnoreUndefined (error_on_undefined_vars=False) and
+// Extensions ("loopcontrols", "do"; off by default, as in Ansible). Only the file tests
 // (is file, is directory, is exists, is link) and realpath/expanduser look
 // at the controller's filesystem, as Ansible's do.
 //
@@ -52,7 +55,9 @@
 // Every failure is an *Error with a Kind (syntax, undefined, runtime), a
 // message worded as Ansible's ("'etcd_version' is undefined", "'dict
 // object' has no attribute 'foo'") and, when known, the line and column
-// inside the template; the caller adds the position of the YAML scalar.
+// inside the template. Error.AnsibleMessage is the full text Ansible
+// prints after "The error was:", and Error.Diag combines the position with
+// where the template starts in its file (a YAML scalar, a .j2 file).
 // Bad input never panics: sizes (repetition, padding, range) are bounded,
 // recursion is limited and the context is checked while rendering.
 //
@@ -61,6 +66,15 @@
 // Parsed templates are cached by source text and options, so a template
 // rendered for many hosts is lexed and parsed once. Env is safe for
 // concurrent use; a render's state is per call.
+//
+// # Testing
+//
+// testdata/jinja holds the differential corpus: one YAML file per topic
+// with cases rendered through Ansible's own Templar by oracle.py, and the
+// golden results next to them. TestCorpus compares every case byte for
+// byte and regenerates the golden files first when Debian's python3 with
+// ansible-core is installed. Fuzz targets cover templates, conditionals,
+// literal_eval and JSON; BenchmarkEtcdService renders an etcd unit.
 //
 // # Differences from Ansible
 //
