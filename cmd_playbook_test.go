@@ -51,7 +51,8 @@ func (c caseRun) String() string {
 // playbook there with gplay (oracle false) or ansible-playbook (true).
 func runCase(t *testing.T, dir string, useOracle bool) caseRun {
 	t.Helper()
-	work := t.TempDir()
+	// the same name for both runs: playbook_dir | basename is "work"
+	work := filepath.Join(t.TempDir(), "work")
 	if err := os.CopyFS(work, os.DirFS(dir)); err != nil {
 		t.Fatal(err)
 	}
