@@ -149,7 +149,18 @@ func strArg(name string, v any) (string, error) {
 	if u, ok := v.(pyval.Undefined); ok {
 		return "", undefErr(u)
 	}
-	return "", typeErr("%s arg must be None or str", name)
+	// CPython's wording differs per method
+	switch name {
+	case "strip", "lstrip", "rstrip":
+		return "", typeErr("%s arg must be None or str", name)
+	case "split", "rsplit":
+		return "", typeErr("must be str or None, not %s", typeName(v))
+	case "replace":
+		return "", typeErr("replace() argument must be str, not %s", typeName(v))
+	case "removeprefix", "removesuffix":
+		return "", typeErr("%s() argument must be str, not %s", name, typeName(v))
+	}
+	return "", typeErr("must be str, not %s", typeName(v))
 }
 
 func intArg(v any) (int, error) {
