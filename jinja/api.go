@@ -531,8 +531,7 @@ func (e *Env) ResolveValue(ctx context.Context, name string, v any, vars Vars) a
 		return v
 	}
 	if !containsTemplate(v, 0) {
-		r, _ := e.Template(ctx, v, vars) // copies lists and dicts, as Ansible does
-		return r
+		return copyContainers(v, 0) // Templar.template builds new lists and dicts
 	}
 	r, err := e.Template(ctx, v, vars)
 	if err != nil {
@@ -561,6 +560,39 @@ func (e *Env) ResolveValue(ctx context.Context, name string, v any, vars Vars) a
 		return &VarError{Err: &Error{Kind: ErrRuntime, Pos: je.Pos, Msg: "An unhandled exception occurred while templating '" + pyStr(v) + "'. Error was a " + class + ", original message: " + msg}}
 	}
 	return r
+}
+
+// copyContainers copies lists and dicts deeply (tuples become lists, as
+// Templar.template makes them); scalars are shared.
+func copyContainers(v any, depth int) any {
+	if depth > 1000 {
+		return v
+	}
+	switch t := v.(type) {
+	case *pyval.List:
+		out := make([]any, len(t.Items))
+		for i, x := range t.Items {
+			out[i] = copyContainers(x, depth+1)
+		}
+		return pyval.NewList(out...)
+	case pyval.Tuple:
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = copyContainers(x, depth+1)
+		}
+		return pyval.NewList(out...)
+	case *pyval.Dict:
+		d := t.Copy()
+		for _, k := range t.Keys() {
+			x, _ := t.Get(k)
+			switch x.(type) {
+			case *pyval.List, pyval.Tuple, *pyval.Dict:
+				d.Set(k, copyContainers(x, depth+1))
+			}
+		}
+		return d
+	}
+	return v
 }
 
 // containsTemplate reports whether v holds a string to template.
