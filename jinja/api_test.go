@@ -247,3 +247,15 @@ func TestErrorDiag(t *testing.T) {
 		t.Errorf("Diag = %s %q", d.Pos, d.Msg)
 	}
 }
+
+func TestPasswordHashBcrypt(t *testing.T) {
+	env := NewEnv(Options{})
+	v, err := env.Template(context.Background(), "{{ 'secret' | password_hash('bcrypt', rounds=4) }}", MapVars{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := v.(string)
+	if len(s) != 60 || s[:7] != "$2b$04$" {
+		t.Errorf("password_hash('bcrypt') = %q, want a $2b$04$ hash of 60 characters", s)
+	}
+}

@@ -189,11 +189,12 @@ func fPasswordHash(s *state, v any, args []any, kw *kwargs) (any, error) {
 		if err != nil {
 			return nil, rtErr("%s", err.Error())
 		}
-		out := string(h)
-		if id, ok := a[4].(string); ok && id != "" {
-			out = "$" + id + out[3:]
+		// passlib's default ident is 2b; x/crypto writes 2a (same hash)
+		id := "2b"
+		if s, ok := a[4].(string); ok && s != "" {
+			id = s
 		}
-		return out, nil
+		return "$" + id + string(h)[3:], nil
 	}
 	return nil, rtErr("%s is not in the list of supported passlib algorithms: md5, blowfish, sha256, sha512", ht)
 }
