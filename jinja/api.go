@@ -372,6 +372,9 @@ func (e *Env) Eval(ctx context.Context, expression string, vars Vars) (any, erro
 		}
 		body = []stmt{&outputStmt{X: x}}
 		e.mu.Lock()
+		if len(e.cache) >= maxCache {
+			e.cache = map[cacheKey][]stmt{}
+		}
 		e.cache[key] = body
 		e.mu.Unlock()
 	}
