@@ -109,6 +109,23 @@ type pyYAML struct {
 // keys), a collection met a second time gets the next anchor id.
 func (e *pyYAML) findAliases(v any, seen map[any]bool) {
 	switch t := v.(type) {
+	case pyval.Tuple:
+		// A tuple's identity is its backing array: one literal from an
+		// INI host line is shared by every host of a range, as in Python.
+		if len(t) == 0 {
+			return
+		}
+		id := identity(t)
+		if seen[id] {
+			if e.anchors[id] == "" {
+				e.anchors[id] = fmt.Sprintf("id%03d", len(e.anchors)+1)
+			}
+			return
+		}
+		seen[id] = true
+		for _, it := range t {
+			e.findAliases(it, seen)
+		}
 	case *pyval.List:
 		if seen[t] {
 			if e.anchors[t] == "" {
@@ -139,6 +156,9 @@ func (e *pyYAML) findAliases(v any, seen map[any]bool) {
 		}
 	}
 }
+
+// identity is what makes two tuples the same Python object.
+func identity(t pyval.Tuple) any { return &t[0] }
 
 // anchor writes &id or *id for a shared collection and reports whether the
 // collection itself must still be written.
@@ -194,9 +214,13 @@ func (e *pyYAML) indicator(ind string, needWhitespace, whitespace, indention boo
 // node emits v; parent is the enclosing block indent (-1 at the root),
 // inMapping says v is a mapping value, simpleKey that v is a key.
 func (e *pyYAML) node(v any, parent int, inMapping, simpleKey bool) {
-	switch v.(type) {
+	switch t := v.(type) {
 	case *pyval.Dict, *pyval.List:
 		if !e.anchor(v) {
+			return
+		}
+	case pyval.Tuple:
+		if len(t) > 0 && !e.anchor(identity(t)) {
 			return
 		}
 	}
