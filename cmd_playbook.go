@@ -15,6 +15,7 @@ import (
 	"gplay/inventory"
 	"gplay/module"
 	"gplay/output"
+	"gplay/play"
 	"gplay/pyval"
 
 	"github.com/urfave/cli/v3"
@@ -212,7 +213,7 @@ func runPlaybook(ctx context.Context, o *playbookOptions) error {
 func playbookError(err error) error {
 	fmt.Fprintf(os.Stderr, "ERROR! %s\n", strings.TrimRight(output.FormatError(err), "\n"))
 	var de *diag.Error
-	if errors.As(err, &de) {
+	if errors.As(err, &de) && !errors.Is(err, play.ErrNotFound) {
 		return withCode(exitUnreachable, nil)
 	}
 	return withCode(exitError, nil)

@@ -41,10 +41,29 @@ type caseRun struct {
 	stdout string
 	rc     int
 	files  string
+	// err is stderr from "ERROR!" on, when the run stopped with one.
+	err string
 }
 
 func (c caseRun) String() string {
-	return fmt.Sprintf("rc=%d\n--- stdout\n%s--- files\n%s", c.rc, c.stdout, c.files)
+	return fmt.Sprintf("rc=%d\n--- stdout\n%s--- files\n%s--- error\n%s", c.rc, c.stdout, c.files, c.err)
+}
+
+// errorPart keeps stderr from the first "ERROR!" on, normalised.
+func errorPart(s, work string) string {
+	i := strings.Index(s, "ERROR!")
+	if i < 0 {
+		return ""
+	}
+	s = strings.ReplaceAll(s[i:], work, "$WORK")
+	// gplay adds a hint of its own after Ansible's text
+	if j := strings.Index(s, "\ndid you mean "); j >= 0 {
+		s = s[:j+1]
+	}
+	if j := strings.Index(s, "\nthis is probably "); j >= 0 {
+		s = s[:j+1]
+	}
+	return strings.TrimRight(s, "\n") + "\n"
 }
 
 // runCase copies the case directory to a temporary one and runs the
@@ -56,7 +75,7 @@ func runCase(t *testing.T, dir string, useOracle bool) caseRun {
 	if err := os.CopyFS(work, os.DirFS(dir)); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"expected.txt", "expected.files", "expected.rc"} {
+	for _, f := range []string{"expected.txt", "expected.files", "expected.rc", "expected.err"} {
 		os.Remove(filepath.Join(work, f))
 	}
 	out := filepath.Join(work, "out")
@@ -102,7 +121,7 @@ func runCase(t *testing.T, dir string, useOracle bool) caseRun {
 	} else if err != nil {
 		t.Fatalf("run: %v", err)
 	}
-	return caseRun{stdout: normalize(stdout.String(), work), rc: rc, files: snapshot(t, out)}
+	return caseRun{stdout: normalize(stdout.String(), work), rc: rc, files: snapshot(t, out), err: errorPart(stderr.String(), work)}
 }
 
 func containsArg(args []string, suffix string) bool {
@@ -176,11 +195,18 @@ func readExpected(dir string) (caseRun, error) {
 		return c, err
 	}
 	fmt.Sscan(string(r), &c.rc)
+	if e, err := os.ReadFile(filepath.Join(dir, "expected.err")); err == nil {
+		c.err = string(e)
+	}
 	return c, nil
 }
 
 func writeExpected(t *testing.T, dir string, c caseRun) {
-	for name, data := range map[string]string{"expected.txt": c.stdout, "expected.files": c.files, "expected.rc": fmt.Sprintf("%d\n", c.rc)} {
+	files := map[string]string{"expected.txt": c.stdout, "expected.files": c.files, "expected.rc": fmt.Sprintf("%d\n", c.rc)}
+	if c.err != "" {
+		files["expected.err"] = c.err
+	}
+	for name, data := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -107,7 +107,8 @@ func (pr *playRun) runInclude(ctx context.Context, t *play.Task, hosts []*hostSt
 				}
 				path, err := r.loader.FindTasksFile(name, t)
 				if err != nil {
-					hr.finishWith(o.sc, failDict(err.Error()))
+					// as Ansible's include: a "reason", no msg
+					hr.finishWith(o.sc, pyval.DictOf("failed", true, "reason", fmt.Sprintf("Could not find or access '%s' on the Ansible Controller.", path)))
 					continue
 				}
 				inc.file = path

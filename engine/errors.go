@@ -107,6 +107,10 @@ func (hr *hostRun) argsError(err error) string {
 
 // condError words a failed conditional as Ansible does.
 func (hr *hostRun) condError(cond any, err error) string {
+	if m := jinjaMsg(err); strings.HasPrefix(m, "The conditional check") {
+		// jinja words it as Ansible's Conditional already
+		return m + "\n\n" + ExtendedError(hr.t.Pos)
+	}
 	return fmt.Sprintf("The conditional check '%v' failed. The error was: %s\n\n%s", condText(cond), jinjaMsg(err), ExtendedError(hr.t.Pos))
 }
 

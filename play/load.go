@@ -230,7 +230,7 @@ func (l *Loader) loadPlay(n *yaml11.Node, file string) (*Play, error) {
 	for _, pair := range n.Pairs {
 		k := pair.Key.Text
 		if !playKeywords[k] {
-			return nil, l.errAt(pair.Key.Pos, "'%s' is not a valid attribute for a Play", k)
+			return nil, l.errAt(n.Pos, "'%s' is not a valid attribute for a Play", k)
 		}
 		v := pair.Value
 		switch k {
@@ -269,7 +269,8 @@ func (l *Loader) loadPlay(n *yaml11.Node, file string) (*Play, error) {
 		}
 	}
 	if p.Hosts == nil {
-		return nil, l.errAt(n.Pos, "the field 'hosts' is required but was not set")
+		// Ansible shows this one without a position
+		return nil, &diag.Error{Msg: "the field 'hosts' is required but was not set"}
 	}
 	var err error
 	if v := sections["handlers"]; v != nil {
@@ -570,7 +571,7 @@ func (l *Loader) block(n *yaml11.Node, t *Task) (*Task, error) {
 			t.Kw[k] = v.Value()
 			t.KwPos[k] = v.Pos
 		default:
-			return nil, l.errAt(pair.Key.Pos, "'%s' is not a valid attribute for a Block", k)
+			return nil, l.errAt(n.Pos, "'%s' is not a valid attribute for a Block", k)
 		}
 	}
 	if t.Block, err = l.taskList(n.Get("block"), t, t.Role, t.File, t.Handler); err != nil {

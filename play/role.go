@@ -1,11 +1,13 @@
 package play
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"gplay/diag"
 	"gplay/pyval"
 	"gplay/yaml11"
 )
@@ -74,6 +76,9 @@ func (l *Loader) FindRole(name, playDir, includerDir string) (string, error) {
 		if playDir != "" {
 			cands = append(cands, filepath.Join(playDir, name))
 		}
+	}
+	shown := len(cands)
+	if !filepath.IsAbs(name) {
 		cands = append(cands, name)
 	}
 	for _, c := range cands {
@@ -83,7 +88,7 @@ func (l *Loader) FindRole(name, playDir, includerDir string) (string, error) {
 		}
 	}
 	var searched []string
-	for _, c := range cands {
+	for _, c := range cands[:shown] {
 		searched = append(searched, filepath.Dir(c))
 	}
 	return "", fmt.Errorf("the role '%s' was not found in %s", name, strings.Join(searched, ":"))
@@ -105,7 +110,7 @@ func mainFile(dir, name string) string {
 func (l *Loader) LoadRole(ref *RoleRef, playDir, includerDir string) (*Role, error) {
 	path, err := l.FindRole(ref.Name, playDir, includerDir)
 	if err != nil {
-		return nil, l.errAt(ref.Pos, "%v", err)
+		return nil, notFound{l.errAt(ref.Pos, "%v", err)}
 	}
 	key := path + "|" + ref.From["tasks_from"] + "|" + ref.From["vars_from"] + "|" + ref.From["defaults_from"] + "|" + ref.From["handlers_from"]
 	if r, ok := l.roles[key]; ok {
@@ -252,7 +257,7 @@ func (l *Loader) roleBlocks(ref *RoleRef, playDir string, seen map[string]bool, 
 func (l *Loader) roleBlocksFrom(ref *RoleRef, playDir, includer string, seen map[string]bool, depth int) ([]*Task, error) {
 	path, err := l.FindRole(ref.Name, playDir, includer)
 	if err != nil {
-		return nil, l.errAt(ref.Pos, "%v", err)
+		return nil, notFound{l.errAt(ref.Pos, "%v", err)}
 	}
 	ref2 := *ref
 	ref2.Name = path
@@ -268,3 +273,13 @@ func (l *Loader) roleBlocksFrom(ref *RoleRef, playDir, includer string, seen map
 	}
 	return blocks, nil
 }
+
+// ErrNotFound classifies load errors for something missing (a role), which
+// Ansible reports as a plain error (exit code 1), not a parse error (4).
+var ErrNotFound = errors.New("not found")
+
+type notFound struct{ err *diag.Error }
+
+func (e notFound) Error() string        { return e.err.Error() }
+func (e notFound) Unwrap() error        { return e.err }
+func (e notFound) Is(target error) bool { return target == ErrNotFound }
