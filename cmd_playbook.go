@@ -145,7 +145,15 @@ func runPlaybook(ctx context.Context, o *playbookOptions) error {
 	default:
 		return withCode(exitBadOptions, fmt.Errorf("unknown --output format %q (text or json)", o.Output))
 	}
-	if o.Verbosity > 0 && rep == engine.Reporter(text) {
+	if o.JUnit != "" {
+		f, err := os.Create(o.JUnit)
+		if err != nil {
+			return withCode(exitError, fmt.Errorf("junit report: %w", err))
+		}
+		defer f.Close()
+		rep = output.NewJUnit(f, rep)
+	}
+	if o.Verbosity > 0 && o.Output != "json" {
 		if cfgPath != "" {
 			fmt.Fprintf(stdout, "Using %s as config file\n", cfgPath)
 		} else {
