@@ -130,9 +130,19 @@ func runPlaybook(ctx context.Context, o *playbookOptions) error {
 		}
 	}
 	var warnings diag.List
-	inv, err := inventory.Load(o.Inventories, inventory.Options{Warnings: &warnings})
+	sources := o.Inventories
+	if len(sources) == 1 && sources[0] == defaultInventory {
+		// Ansible's default inventory may be absent without a warning
+		if _, err := os.Stat(defaultInventory); err != nil {
+			sources = nil
+		}
+	}
+	inv, err := inventory.Load(sources, inventory.Options{Warnings: &warnings})
 	if err != nil {
 		return withCode(exitError, err)
+	}
+	if len(inv.HostList()) == 0 {
+		warnings = append(warnings, &diag.Error{Severity: diag.SevWarning, Msg: "provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'"})
 	}
 	stdout, stderr := os.Stdout, os.Stderr
 	var rep engine.Reporter
@@ -237,6 +247,9 @@ func colorWanted(o *playbookOptions) bool {
 	return output.ColorWanted(os.Stdout)
 }
 
+// defaultInventory is Ansible's DEFAULT_HOST_LIST.
+const defaultInventory = "/etc/ansible/hosts"
+
 // ansibleCfg is the parsed ansible.cfg: section → key → value.
 type ansibleCfg map[string]map[string]string
 
@@ -318,7 +331,7 @@ func applyConfig(o *playbookOptions, cfg ansibleCfg) {
 				}
 			}
 		} else {
-			o.Inventories = []string{"/etc/ansible/hosts"}
+			o.Inventories = []string{defaultInventory}
 		}
 	}
 	if o.Forks == 5 {

@@ -150,8 +150,7 @@ func (t *Text) Report(e engine.Event) {
 	case engine.HostResult:
 		t.result(ev)
 	case engine.Warning:
-		msg := ev.Msg
-		fmt.Fprintln(t.errw, t.c(colBrightPurple, wrapWarning("[WARNING]: "+msg)))
+		fmt.Fprintln(t.errw, t.c(colBrightPurple, wrapWarning("[WARNING]: "+ev.Msg)))
 	case engine.Deprecation:
 		fmt.Fprintln(t.errw, t.c(colPurple, "[DEPRECATION WARNING]: "+ev.Msg))
 	case engine.Message:
