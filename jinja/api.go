@@ -420,6 +420,9 @@ func (e *Env) CondValue(ctx context.Context, conditional string, vars Vars) (any
 		return nil, err
 	}
 	presented := "{% if " + conditional + " %} True {% else %} False {% endif %}"
+	if je.Template != "" {
+		presented = je.Template // the wrapper around the templated conditional
+	}
 	var why string
 	switch {
 	case je.Kind == ErrUndefined:

@@ -194,12 +194,7 @@ func oneLine(s string) string {
 func describeErr(err error) string {
 	var e *Error
 	if errors.As(err, &e) {
-		msg := e.Msg
-		const marker = "template error while templating string:"
-		if i := strings.Index(msg, marker); i >= 0 && e.Kind != ErrSyntax {
-			msg = msg[:i] + marker + " <syntax error>"
-		}
-		return "error " + e.Kind.String() + ": " + oneLine(msg)
+		return "error " + e.Kind.String() + ": " + oneLine(e.Msg)
 	}
 	return "error other: " + oneLine(err.Error())
 }
@@ -225,12 +220,7 @@ func runCase(env *Env, c corpusCase) string {
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) {
-			msg := e.Msg
-			const marker = "The error was: template error while templating string:"
-			if i := strings.Index(msg, marker); i >= 0 {
-				msg = msg[:i] + "The error was: template error while templating string: <syntax error>"
-			}
-			return "error cond: " + oneLine(msg)
+			return "error cond: " + oneLine(e.Msg)
 		}
 		return describeErr(err)
 	}
