@@ -90,8 +90,9 @@ func (inv *Inventory) varsDirs() []string {
 // merges them (VariableManager.get_vars, host part): all's vars, the other
 // groups' vars by depth/priority/name, group_vars/all (inventory, then
 // playbook), group_vars/<group> (inventory, then playbook), the host's own
-// vars, host_vars/<host> (inventory, then playbook). The result is cached
-// and must not be modified; magic variables are not included. HostVars is
+// vars, host_vars/<host> (inventory, then playbook). The merge is cached;
+// each call returns a shallow copy the caller may change (the values
+// inside are shared). Magic variables are not included. HostVars is
 // safe for concurrent use while the inventory is not being changed
 // (AddDynamicHost, AddDynamicGroup and AddPlaybookDir must not run at the
 // same time).
@@ -99,7 +100,7 @@ func (inv *Inventory) HostVars(h *Host) (*pyval.Dict, error) {
 	inv.mu.Lock()
 	if v, ok := inv.hostVars[h]; ok {
 		inv.mu.Unlock()
-		return v, nil
+		return v.Copy(), nil
 	}
 	inv.mu.Unlock()
 	v, err := inv.computeHostVars(h)
@@ -109,7 +110,7 @@ func (inv *Inventory) HostVars(h *Host) (*pyval.Dict, error) {
 	inv.mu.Lock()
 	inv.hostVars[h] = v
 	inv.mu.Unlock()
-	return v, nil
+	return v.Copy(), nil
 }
 
 func (inv *Inventory) computeHostVars(h *Host) (*pyval.Dict, error) {
