@@ -1,6 +1,7 @@
 package jinja
 
 import (
+	"errors"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -20,6 +21,10 @@ const (
 	tInt
 	tFloat
 	tOp
+	// tError stands where lexing failed: Jinja lexes lazily, so the parser
+	// may report an earlier error first; reaching this token reports the
+	// lexer's.
+	tError
 )
 
 func (k tokKind) String() string {
@@ -59,9 +64,9 @@ type Pos struct{ Line, Col int }
 
 type lexOpts struct {
 	trimBlocks, lstripBlocks bool
-	// rawVarStrings keeps backslashes in string literals inside {{ }} as
-	// they are: Ansible's _escape_backslashes doubles them before Jinja
-	// unescapes, so '\1' reaches regex_replace intact.
+	// rawVarStrings applies Ansible's _escape_backslashes first: the
+	// backslashes of string literals inside {{ }} are doubled before Jinja
+	// lexes the template, so '\1' reaches regex_replace intact.
 	rawVarStrings bool
 }
 
@@ -71,6 +76,9 @@ type lexer struct {
 	pos    int
 	toks   []token
 	lineAt []int // byte offsets of line starts
+	// varStrings collects the byte spans of string literals inside {{ }}
+	// (for escapeBackslashes)
+	varStrings [][2]int
 }
 
 func (lx *lexer) position(off int) Pos {
@@ -96,7 +104,10 @@ func normalizeSource(src string) string {
 	return strings.TrimSuffix(src, "\n")
 }
 
-func lex(src string, opts lexOpts) ([]token, error) {
+// escapeBackslashes is Ansible's _escape_backslashes: it doubles the
+// backslashes inside string literals of {{ }} blocks.
+func escapeBackslashes(src string, opts lexOpts) (string, error) {
+	opts.rawVarStrings = false
 	lx := &lexer{src: src, opts: opts, lineAt: []int{0}}
 	for i := 0; i < len(src); i++ {
 		if src[i] == '\n' {
@@ -104,7 +115,40 @@ func lex(src string, opts lexOpts) ([]token, error) {
 		}
 	}
 	if err := lx.run(); err != nil {
-		return nil, err
+		return "", err
+	}
+	var b strings.Builder
+	last := 0
+	for _, sp := range lx.varStrings {
+		b.WriteString(src[last:sp[0]])
+		b.WriteString(strings.ReplaceAll(src[sp[0]:sp[1]], `\`, `\\`))
+		last = sp[1]
+	}
+	b.WriteString(src[last:])
+	return b.String(), nil
+}
+
+func lex(src string, opts lexOpts) ([]token, error) {
+	if opts.rawVarStrings {
+		esc, err := escapeBackslashes(src, opts)
+		if err != nil {
+			return nil, err
+		}
+		src = esc
+		opts.rawVarStrings = false
+	}
+	lx := &lexer{src: src, opts: opts, lineAt: []int{0}}
+	for i := 0; i < len(src); i++ {
+		if src[i] == '\n' {
+			lx.lineAt = append(lx.lineAt, i+1)
+		}
+	}
+	if err := lx.run(); err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			return nil, err
+		}
+		lx.toks = append(lx.toks, token{kind: tError, val: e.Msg, pos: e.Pos})
 	}
 	lx.toks = append(lx.toks, token{kind: tEOF, pos: lx.position(len(src))})
 	return lx.toks, nil
@@ -388,14 +432,10 @@ func (lx *lexer) exprTokens(p int, closer byte) (int, error) {
 			if q >= len(src) {
 				return 0, lx.errAt(start, "unexpected char "+pyQuote(string(c))+" at "+itoa(start))
 			}
-			body := src[p+1 : q]
-			var s string
-			if lx.opts.rawVarStrings && inVar {
-				s = body
-			} else {
-				s = unescapeString(body)
+			if inVar {
+				lx.varStrings = append(lx.varStrings, [2]int{p, q + 1})
 			}
-			lx.toks = append(lx.toks, token{kind: tString, val: s, pos: lx.position(start)})
+			lx.toks = append(lx.toks, token{kind: tString, val: unescapeString(src[p+1 : q]), pos: lx.position(start)})
 			p = q + 1
 		default:
 			op := ""

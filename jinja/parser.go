@@ -65,6 +65,9 @@ func (p *parser) isOp(v string) bool   { t := p.cur(); return t.kind == tOp && t
 func (p *parser) isName(v string) bool { t := p.cur(); return t.kind == tName && t.val == v }
 
 func (p *parser) errf(t token, msg string) error {
+	if c := p.cur(); c.kind == tError {
+		return &Error{Kind: ErrSyntax, Pos: c.pos, Msg: c.val}
+	}
 	return &Error{Kind: ErrSyntax, Pos: t.pos, Msg: msg}
 }
 
