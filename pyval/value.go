@@ -236,6 +236,13 @@ func Truth(v any) bool {
 	return true
 }
 
+// Reprer is implemented by kinds other packages add (a lazily decrypted
+// vault value) to say how Python's repr shows them; without it, repr falls
+// back to fmt.
+type Reprer interface {
+	PyRepr() string
+}
+
 // Str is Python's str(v).
 func Str(v any) string {
 	switch t := v.(type) {
@@ -245,6 +252,11 @@ func Str(v any) string {
 		return string(t)
 	case Undefined:
 		return ""
+	case Reprer:
+		// Python's str() is __str__, which such kinds give as String.
+		if st, ok := t.(fmt.Stringer); ok {
+			return st.String()
+		}
 	}
 	return Repr(v)
 }
@@ -310,6 +322,8 @@ func writeRepr(b *strings.Builder, v any) {
 		b.WriteByte('}')
 	case Undefined:
 		b.WriteString("AnsibleUndefined")
+	case Reprer:
+		b.WriteString(t.PyRepr())
 	case fmt.Stringer:
 		b.WriteString(t.String())
 	default:

@@ -138,3 +138,17 @@ func TestTruthEqualCompare(t *testing.T) {
 		}
 	}
 }
+
+type quoted string
+
+func (q quoted) PyRepr() string { return QuoteStr(string(q)) }
+func (q quoted) String() string { return string(q) }
+
+func TestReprUsesPyRepr(t *testing.T) {
+	if got, want := Repr(DictOf("pw", quoted("s3cret"))), "{'pw': 's3cret'}"; got != want {
+		t.Errorf("Repr = %s, want %s", got, want)
+	}
+	if got, want := Str(quoted("s3cret")), "s3cret"; got != want {
+		t.Errorf("Str = %s, want %s", got, want)
+	}
+}

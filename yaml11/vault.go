@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"gplay/diag"
+	"gplay/pyval"
 )
 
 // ErrNoVaultSecrets is returned when a !vault value is used but the load was
@@ -77,3 +78,8 @@ func trimVaultText(b []byte) []byte {
 func IsVaultFile(b []byte) bool {
 	return strings.HasPrefix(strings.TrimLeft(string(b[:min(len(b), 64)]), " \t\r\n"), "$ANSIBLE_VAULT;")
 }
+
+// PyRepr shows the plaintext quoted, as Python's repr of Ansible's
+// AnsibleVaultEncryptedUnicode does, so a vault value inside a dict prints
+// like the string it stands for.
+func (v *Vault) PyRepr() string { return pyval.QuoteStr(v.String()) }
