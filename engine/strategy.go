@@ -186,10 +186,11 @@ func (pr *playRun) runBlock(ctx context.Context, b *play.Task, hosts []*hostStat
 // runTask runs one task on hosts and reports its results in host order.
 func (pr *playRun) runTask(ctx context.Context, t *play.Task, hosts []*hostState) {
 	r := pr.r
-	if !pr.tagsMatch(t) {
+	// notified handlers run whatever --tags says, as in Ansible
+	if !t.Handler && !pr.tagsMatch(t) {
 		return
 	}
-	if r.startAt != "" {
+	if r.startAt != "" && !t.Handler {
 		name := pr.bannerName(t, nil)
 		if name != r.startAt && pyval.Str(t.Name) != r.startAt {
 			return
