@@ -18,5 +18,13 @@
 // the local connection (LocalConnector) runs modules in-process through
 // agent.Dispatch, so the engine is testable without SSH.
 //
+// Differences from Ansible, on purpose or not yet done: the local
+// connection does not apply become (it runs as gplay's user); hosts that
+// are not local need a Connector (SSH lands with the agent protocol);
+// async/poll, timeout, debugger and collections are accepted and ignored;
+// vars_prompt and pause never prompt (the default, or an empty answer);
+// the lookups are items, list, dict, together, nested, subelements,
+// sequence, fileglob, file, env, indexed_items and flattened.
+//
 // engine must not import modules, output or main.
 package engine
