@@ -255,6 +255,9 @@ func sameResult(got, want string) bool {
 }
 
 func oracleAvailable() bool {
+	if os.Getenv("GPLAY_NO_ORACLE") != "" {
+		return false // compare with the stored golden files only
+	}
 	if _, err := os.Stat("/usr/bin/python3"); err != nil {
 		return false
 	}
