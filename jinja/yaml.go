@@ -5,6 +5,7 @@ import (
 	"io"
 	"math/big"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -590,6 +591,64 @@ func (e *yemit) writeDouble(text string, split bool) {
 	e.writeIndicator("\"", false, false, false)
 }
 
+// yaml11Plain resolves a plain scalar as PyYAML's SafeLoader does (bools
+// yes/no/on/off, octal 0755, sexagesimal 1:30, ~), for the cases where
+// YAML 1.2 would read a string or another number.
+func yaml11Plain(s string) (any, bool) {
+	switch {
+	case yamlImplicit[0].MatchString(s):
+		switch strings.ToLower(s) {
+		case "yes", "true", "on":
+			return true, true
+		}
+		return false, true
+	case yamlImplicit[3].MatchString(s):
+		return nil, true
+	case yamlImplicit[1].MatchString(s):
+		t := strings.ReplaceAll(s, "_", "")
+		neg := strings.HasPrefix(t, "-")
+		t = strings.TrimLeft(t, "+-")
+		var v any
+		var ok bool
+		switch {
+		case strings.Contains(t, ":"):
+			n := int64(0)
+			for _, part := range strings.Split(t, ":") {
+				d, err := strconv.ParseInt(part, 10, 64)
+				if err != nil {
+					return nil, false
+				}
+				n = n*60 + d
+			}
+			v, ok = n, true
+		case strings.HasPrefix(t, "0b"):
+			v, ok = pyIntStr(t[2:], 2)
+		case strings.HasPrefix(t, "0x"):
+			v, ok = pyIntStr(t[2:], 16)
+		case len(t) > 1 && t[0] == '0':
+			v, ok = pyIntStr(t[1:], 8)
+		default:
+			v, ok = pyIntStr(t, 10)
+		}
+		if !ok {
+			return nil, false
+		}
+		if neg {
+			r, err := unaryOp("-", v)
+			return r, err == nil
+		}
+		return v, true
+	case yamlImplicit[2].MatchString(s):
+		t := strings.ReplaceAll(s, "_", "")
+		if strings.Contains(t, ":") {
+			return nil, false // sexagesimal floats: rare, leave to yaml/v4
+		}
+		f, ok := pyFloat(strings.NewReplacer(".inf", "inf", ".Inf", "inf", ".INF", "inf", ".nan", "nan", ".NaN", "nan", ".NAN", "nan").Replace(t))
+		return f, ok
+	}
+	return nil, false
+}
+
 // yamlLoad parses YAML for from_yaml/from_yaml_all into Python values.
 func yamlLoad(s string, all bool) (any, error) {
 	dec := yaml.NewDecoder(strings.NewReader(s))
@@ -664,6 +723,14 @@ func yamlNodeValue(n *yaml.Node, depth int) (any, error) {
 		}
 		return d, nil
 	case yaml.ScalarNode:
+		if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle|yaml.TaggedStyle) == 0 {
+			// plain scalars resolve by YAML 1.1 rules, as PyYAML's
+			// SafeLoader does (timestamps stay strings here)
+			if v, ok := yaml11Plain(n.Value); ok {
+				return v, nil
+			}
+			return n.Value, nil
+		}
 		switch n.ShortTag() {
 		case "!!null":
 			return nil, nil
