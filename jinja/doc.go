@@ -79,13 +79,16 @@
 // # Differences from Ansible
 //
 // Known, deliberate or not yet closed (testdata/jinja/known_diffs.txt
-// lists the corpus cases): the error texts of Python's re, PyYAML and
-// jmespath differ; from_yaml uses go.yaml.in/yaml/v4 until package yaml11
-// is ready; random, shuffle and password_hash salts use Go's generators
-// (same distribution, not Python's sequence for a given seed); bcrypt
-// hashes come from golang.org/x/crypto/bcrypt; Python ints beyond 64 bits
-// are *big.Int inside this package only (pyval has no such kind, so such a
-// value is printed correctly but compares by identity in pyval.Equal).
+// lists the corpus cases): from_yaml parses with go.yaml.in/yaml/v4 (plain
+// scalars resolved by YAML 1.1 rules as PyYAML does, but timestamps stay
+// strings and parser error texts differ) until package yaml11 is ready;
+// random, shuffle and password_hash salts use Go's generators (same
+// distribution, not Python's sequence for a given seed); bcrypt hashes come
+// from golang.org/x/crypto/bcrypt and ignore a given salt; ints beyond 64
+// bits are *big.Int inside this package only (pyval has no such kind, so
+// pyval.Equal compares them by identity); hashable-set filters (union and
+// friends on two strings) keep order instead of Python's set order;
+// lipsum, extends/blocks inheritance and the i18n extension are missing.
 //
 // jinja imports pyval and the standard library (plus regexp2, yaml/v4 and
 // x/crypto/bcrypt); it must not import the engine or anything above it.
