@@ -21,6 +21,7 @@ type inventoryOptions struct {
 	List, Graph    bool
 	Host           string
 	Vars           bool
+	YAML, Export   bool
 	Output         string
 	PlaybookDir    string
 	VaultIDs       []string
@@ -43,6 +44,8 @@ func inventoryCommand() *cli.Command {
 			&cli.BoolFlag{Name: "graph", Usage: "the group tree (from GROUP, default all)", Destination: &o.Graph},
 			&cli.StringFlag{Name: "host", Usage: "one host's variables as JSON", Destination: &o.Host},
 			&cli.BoolFlag{Name: "vars", Usage: "with --graph: show variables", Destination: &o.Vars},
+			&cli.BoolFlag{Name: "yaml", Aliases: []string{"y"}, Usage: "YAML instead of JSON (not for --graph)", Destination: &o.YAML},
+			&cli.BoolFlag{Name: "export", Usage: "with --list: group variables in the groups, as for export, not merged into hosts", Destination: &o.Export},
 			&cli.StringFlag{Name: "output", Usage: "with --list: write to this file", Destination: &o.Output},
 			&cli.StringFlag{Name: "playbook-dir", Usage: "also load group_vars/ and host_vars/ from this directory", Destination: &o.PlaybookDir},
 			&cli.StringSliceFlag{Name: "vault-id", Usage: "the vault identity to use", Destination: &o.VaultIDs},
@@ -82,15 +85,25 @@ func runInventory(ctx context.Context, o *inventoryOptions, stdout io.Writer) er
 	if err != nil {
 		return err
 	}
+	// ansible-inventory takes the working directory as its base unless
+	// --playbook-dir names one; the two count in different places.
 	if o.PlaybookDir != "" {
 		inv.AddPlaybookDir(o.PlaybookDir)
+	} else if wd, err := os.Getwd(); err == nil {
+		inv.SetBaseDir(wd)
 	}
 	var out string
 	switch {
+	case o.List && o.YAML:
+		out, err = inv.ListYAML(o.Export)
+	case o.List && o.Export:
+		out, err = inv.ExportJSON()
 	case o.List:
 		out, err = inv.ListJSON()
 	case o.Graph:
 		out, err = inv.Graph(o.Group, o.Vars)
+	case o.YAML:
+		out, err = inv.HostYAML(o.Host)
 	default:
 		out, err = inv.HostJSON(o.Host)
 	}

@@ -17,16 +17,23 @@ func TestInventoryCommandMatchesAnsibleInventory(t *testing.T) {
 		t.Skip("SKIPPED: ansible-inventory (Debian ansible-core) not installed; the inventory package's stored cases still run")
 	}
 	dir := t.TempDir()
-	inv := filepath.Join(dir, "hosts.ini")
+	t.Chdir(dir) // the working directory's group_vars/ count as the playbook's
+	must(t, os.MkdirAll(filepath.Join(dir, "inv"), 0o755))
+	inv := filepath.Join(dir, "inv", "hosts.ini")
 	must(t, os.WriteFile(inv, []byte("[masters]\nm[1:3] ansible_host=10.0.0.1\n[workers]\nw1 x=5 y='a b'\n[k8s:children]\nmasters\nworkers\n[k8s:vars]\nport=6443\n"), 0o644))
+	must(t, os.MkdirAll(filepath.Join(dir, "inv", "group_vars"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "inv", "group_vars", "masters.yml"), []byte("etcd: {version: 3.5, enabled: yes, mode: 0644}\n"), 0o644))
 	must(t, os.MkdirAll(filepath.Join(dir, "group_vars"), 0o755))
-	must(t, os.WriteFile(filepath.Join(dir, "group_vars", "masters.yml"), []byte("etcd: {version: 3.5, enabled: yes, mode: 0644}\n"), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, "group_vars", "all.yml"), []byte("from_playbook_dir: true\n"), 0o644))
 	for _, args := range [][]string{
 		{"--list"},
 		{"--graph", "--vars"},
 		{"--graph", "k8s"},
 		{"--host", "w1"},
 		{"--host", "m2"},
+		{"--host", "m2", "--yaml"},
+		{"--list", "--yaml"},
+		{"--list", "--export"},
 	} {
 		var out bytes.Buffer
 		app := newApp(runPlaybook)
@@ -34,7 +41,9 @@ func TestInventoryCommandMatchesAnsibleInventory(t *testing.T) {
 		if err := app.Run(context.Background(), append([]string{"gplay", "inventory", "-i", inv}, args...)); err != nil {
 			t.Fatalf("gplay inventory %v: %v", args, err)
 		}
-		want, err := exec.Command("ansible-inventory", append([]string{"-i", inv}, args...)...).Output()
+		oracle := exec.Command("ansible-inventory", append([]string{"-i", inv}, args...)...)
+		oracle.Dir = dir // both take the working directory as the playbook directory
+		want, err := oracle.Output()
 		if err != nil {
 			t.Fatalf("ansible-inventory %v: %v", args, err)
 		}

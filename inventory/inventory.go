@@ -79,6 +79,7 @@ type Inventory struct {
 
 	opts     Options
 	playDirs []string
+	baseDir  string   // see SetBaseDir
 	invDirs  []string // directories whose group_vars/host_vars are the inventory's
 	current  string   // the source being parsed
 	loaded   bool     // Load finished: changes reconcile at once

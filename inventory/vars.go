@@ -64,6 +64,20 @@ func (inv *Inventory) AddPlaybookDir(dir string) {
 	inv.invalidate()
 }
 
+// SetBaseDir names the directory ansible-inventory takes as its base when
+// --playbook-dir is not given (the working directory): its group_vars/ and
+// host_vars/ count for host variables (VariableManager uses the loader's
+// base directory) but, unlike AddPlaybookDir's, not for the group and
+// --export views, which ask the vars plugins for an explicit
+// --playbook-dir only (cli/inventory.py _get_group_variables).
+func (inv *Inventory) SetBaseDir(dir string) {
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	inv.baseDir = dir
+	inv.invalidate()
+}
+
 // varsDirs returns the directories whose group_vars/host_vars belong to
 // the inventory: each source's directory (a directory source itself), in
 // source order; host lists have none (get_vars_from_inventory_sources).
@@ -128,14 +142,18 @@ func (inv *Inventory) computeHostVars(h *Host) (*pyval.Dict, error) {
 		update(out, g.Vars)
 	}
 	invDirs := inv.varsDirs()
+	playDirs := inv.playDirs
+	if inv.baseDir != "" && !slices.Contains(playDirs, inv.baseDir) {
+		playDirs = append(slices.Clip(playDirs), inv.baseDir)
+	}
 	layers := []struct {
 		dirs   []string
 		groups []*Group
 	}{
 		{invDirs, []*Group{all}},
-		{inv.playDirs, []*Group{all}},
+		{playDirs, []*Group{all}},
 		{invDirs, groups},
-		{inv.playDirs, groups},
+		{playDirs, groups},
 	}
 	for _, l := range layers {
 		for _, d := range l.dirs {
@@ -147,7 +165,7 @@ func (inv *Inventory) computeHostVars(h *Host) (*pyval.Dict, error) {
 		}
 	}
 	update(out, h.Vars)
-	for _, dirs := range [][]string{invDirs, inv.playDirs} {
+	for _, dirs := range [][]string{invDirs, playDirs} {
 		for _, d := range dirs {
 			if err := inv.mergeVarsFiles(out, d, "host_vars", h.Name); err != nil {
 				return nil, err
