@@ -15,7 +15,7 @@ gplay:
 
 # The main job on a fresh machine: a dry run of the example playbook on localhost.
 demo: gplay
-	./gplay -i localhost, -c local examples/site.yml --check --diff
+	./gplay -i localhost, -c local playbooks/demo.yml --check --diff
 
 # Everything: prerequisites, formatting, vet, unit, integration (real sshd on
 # loopback) and end-to-end tests on real Debian hosts (testdata/testbed).
