@@ -39,6 +39,11 @@ var ErrTemplateNotFound = errors.New("template not found")
 
 // Lookuper runs lookup plugins for lookup(), query() and q(). It returns
 // the plugin's list of results; lookup() then joins them as Ansible does.
+// kwargs carry errors= and allow_unsafe for the Lookuper to apply: a
+// failure it ignores is answered (nil, nil), which lookup() turns into None
+// and query() into []; results it does not mark pyval.Unsafe are trusted.
+// An error with an Undefined() bool method returning true is reported as
+// an undefined variable.
 type Lookuper interface {
 	Lookup(ctx context.Context, name string, terms []any, kwargs *pyval.Dict) ([]any, error)
 }

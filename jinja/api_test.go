@@ -135,6 +135,11 @@ type recordingLookuper struct{ terms [][]any }
 func (r *recordingLookuper) Lookup(ctx context.Context, name string, terms []any, kw *pyval.Dict) ([]any, error) {
 	r.terms = append(r.terms, terms)
 	if name == "fail" {
+		// The contract: the Lookuper applies errors= and answers (nil, nil)
+		// for a failure it was told to ignore.
+		if m, _ := kw.Get("errors"); m == "ignore" || m == "warn" {
+			return nil, nil
+		}
 		return nil, errors.New("boom")
 	}
 	return []any{name, int64(len(terms))}, nil
@@ -148,6 +153,7 @@ func TestLookupHook(t *testing.T) {
 		{"{{ lookup('x', 'a', 'b') }}", "['x', 2]"},
 		{"{{ query('y') }}", "['y', 0]"},
 		{"{{ lookup('fail', errors='ignore') }}", "''"},
+		{"{{ query('fail', errors='warn') }}", "[]"},
 	} {
 		v, err := env.Template(ctx, tc.src, MapVars{})
 		if err != nil {

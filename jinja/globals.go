@@ -1,6 +1,7 @@
 package jinja
 
 import (
+	"errors"
 	"strings"
 
 	"gplay/pyval"
@@ -119,19 +120,16 @@ func gLookup(s *state, args []any, kw *kwargs, wantlist bool) (any, error) {
 	if !ok {
 		return nil, typeErr("lookup name must be a string")
 	}
+	// errors= and allow_unsafe go to the Lookuper, which applies them as
+	// Templar._lookup does (undefined and option errors are never ignored).
 	kwd := pyval.NewDict(kw.len())
-	errorsMode := "strict"
 	if kw != nil {
 		for i, n := range kw.names {
-			switch n {
-			case "wantlist":
+			if n == "wantlist" {
 				wantlist = pyval.Truth(kw.vals[i])
-			case "errors":
-				errorsMode, _ = asStr(kw.vals[i])
-			case "allow_unsafe":
-			default:
-				kwd.Set(n, kw.vals[i])
+				continue
 			}
+			kwd.Set(n, kw.vals[i])
 		}
 	}
 	terms := args[1:]
@@ -145,46 +143,61 @@ func gLookup(s *state, args []any, kw *kwargs, wantlist bool) (any, error) {
 	}
 	ran, err := s.env.opts.Lookuper.Lookup(s.ctx, name, terms, kwd)
 	if err != nil {
-		if errorsMode == "ignore" || errorsMode == "warn" {
-			if wantlist {
-				return pyval.NewList(), nil
-			}
-			return nil, nil
-		}
 		if KindOf(err) != 0 {
 			return nil, err
 		}
+		var u interface{ Undefined() bool }
+		if errors.As(err, &u) && u.Undefined() {
+			return nil, &Error{Kind: ErrUndefined, Msg: err.Error()}
+		}
 		return nil, rtErr("%s", err.Error())
 	}
-	if len(ran) > 0 {
-		// lookup results are unsafe unless allow_unsafe (Templar._lookup)
-		s.unsafe = true
-		for i, r := range ran {
-			ran[i] = wrapUnsafe(r, 0)
+	if ran == nil { // failed under errors=warn|ignore
+		if wantlist {
+			return pyval.NewList(), nil
+		}
+		return nil, nil
+	}
+	for _, r := range ran {
+		if _, ok := r.(pyval.Unsafe); ok {
+			s.unsafe = true // results stay unsafe unless allow_unsafe
+			break
 		}
 	}
 	if wantlist {
 		return pyval.NewList(ran...), nil
 	}
+	return joinLookup(ran), nil
+}
+
+// joinLookup is what lookup() returns without wantlist (Templar._lookup):
+// an empty list stays a list, strings are joined with commas (unsafe when
+// every part is), one non-string item is returned as is, and several with
+// a non-string among them stay a list.
+func joinLookup(ran []any) any {
 	if len(ran) == 0 {
-		return ran, nil
+		return pyval.NewList()
 	}
 	parts := make([]string, len(ran))
+	allUnsafe := true
 	for i, r := range ran {
-		str, ok := asStr(r)
-		if ok {
-			parts[i] = str
-			continue
-		}
-		if !ok {
+		switch t := r.(type) {
+		case string:
+			parts[i] = t
+			allUnsafe = false
+		case pyval.Unsafe:
+			parts[i] = string(t)
+		default:
 			if len(ran) == 1 {
-				return ran[0], nil
+				return r
 			}
-			return pyval.NewList(ran...), nil
+			return pyval.NewList(ran...)
 		}
-		parts[i] = str
 	}
-	return strings.Join(parts, ","), nil
+	if allUnsafe {
+		return pyval.Unsafe(strings.Join(parts, ","))
+	}
+	return strings.Join(parts, ",")
 }
 
 func gNow(s *state, args []any, kw *kwargs) (any, error) {
