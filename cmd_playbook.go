@@ -17,6 +17,8 @@ import (
 	"gplay/output"
 	"gplay/play"
 	"gplay/pyval"
+	"gplay/vault"
+	"gplay/yaml11"
 
 	"github.com/urfave/cli/v3"
 )
@@ -130,6 +132,21 @@ func runPlaybook(ctx context.Context, o *playbookOptions) error {
 		}
 	}
 	var warnings diag.List
+	secrets, err := vault.LoadSecrets(ctx, vault.SecretOptions{
+		VaultIDs:      o.VaultIDs,
+		PasswordFiles: o.VaultPassFiles,
+		AskVaultPass:  o.AskVaultPass,
+		Warn: func(msg string) {
+			warnings = append(warnings, &diag.Error{Severity: diag.SevWarning, Msg: msg})
+		},
+	})
+	if err != nil {
+		return withCode(exitError, err)
+	}
+	var dec yaml11.Decrypter
+	if len(secrets) > 0 {
+		dec = vault.Keyring(secrets)
+	}
 	sources := o.Inventories
 	if len(sources) == 1 && sources[0] == defaultInventory {
 		// Ansible's default inventory may be absent without a warning
@@ -137,7 +154,7 @@ func runPlaybook(ctx context.Context, o *playbookOptions) error {
 			sources = nil
 		}
 	}
-	inv, err := inventory.Load(sources, inventory.Options{Warnings: &warnings})
+	inv, err := inventory.Load(sources, inventory.Options{Warnings: &warnings, Decrypter: dec})
 	if err != nil {
 		return withCode(exitError, err)
 	}
@@ -197,6 +214,7 @@ func runPlaybook(ctx context.Context, o *playbookOptions) error {
 		StartAtTask:    o.StartAtTask,
 		RolesPath:      rolesPath(cfg),
 		InventoryPaths: o.Inventories,
+		Decrypter:      dec,
 	}
 	if o.SyntaxCheck || o.ListHosts || o.ListTasks || o.ListTags {
 		books, err := engine.Load(ctx, opts)

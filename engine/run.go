@@ -121,7 +121,7 @@ books:
 		for _, p := range pb.Plays {
 			stop, err := r.runPlay(ctx, p)
 			if err != nil {
-				r.recap()
+				// as Ansible, an error that stops the run has no recap
 				return err
 			}
 			if stop {
@@ -378,22 +378,8 @@ func (r *run) runPlay(ctx context.Context, p *play.Play) (stop bool, err error) 
 			live = append(live, h)
 		}
 	}
-	pr.allHosts = live
-	r.report(PlayStart{Name: pr.name, Hosts: live, Pos: p.Pos})
-	if len(live) == 0 {
-		r.report(NoHosts{})
-		return false, nil
-	}
-	if s, ok := p.Kw["strategy"]; ok && pyval.Str(s) == "free" {
-		pr.free = true
-	}
-	// handlers in definition order, flattened out of role blocks
-	play.Walk(p.Handlers, func(t *play.Task) {
-		if !t.IsBlock {
-			pr.handlers = append(pr.handlers, t)
-		}
-	})
-	// vars_files, templated with play vars; a list entry means the first
+	// vars_files, loaded before the banner as Ansible does, templated
+	// with play vars; a list entry means the first
 	// file that exists
 	for _, vf := range p.VarsFiles {
 		cands := []any{vf}
@@ -424,6 +410,21 @@ func (r *run) runPlay(ctx context.Context, p *play.Play) (stop bool, err error) 
 			return false, fmt.Errorf("vars file %s was not found", pyval.Str(vf))
 		}
 	}
+	pr.allHosts = live
+	r.report(PlayStart{Name: pr.name, Hosts: live, Pos: p.Pos})
+	if len(live) == 0 {
+		r.report(NoHosts{})
+		return false, nil
+	}
+	if s, ok := p.Kw["strategy"]; ok && pyval.Str(s) == "free" {
+		pr.free = true
+	}
+	// handlers in definition order, flattened out of role blocks
+	play.Walk(p.Handlers, func(t *play.Task) {
+		if !t.IsBlock {
+			pr.handlers = append(pr.handlers, t)
+		}
+	})
 	for _, h := range live {
 		r.host(h).ended = false
 		r.host(h).played = true

@@ -75,6 +75,15 @@ func (l *Loader) readYAML(path string) (*yaml11.Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	if yaml11.IsVaultFile(src) {
+		// a whole-file vault: decrypt first, as Ansible's DataLoader
+		if l.opts.Decrypter == nil {
+			return nil, fmt.Errorf("Attempting to decrypt but no vault secrets found")
+		}
+		if src, err = l.opts.Decrypter.Decrypt(src); err != nil {
+			return nil, fmt.Errorf("decrypt %s: %w", path, err)
+		}
+	}
 	l.sources[path] = src
 	return yaml11.Load(path, src, yaml11.Options{Decrypter: l.opts.Decrypter, Warnings: l.opts.Warnings})
 }
