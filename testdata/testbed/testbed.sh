@@ -135,7 +135,14 @@ up() {
       sleep 0.2
     done
     [[ -n $ok ]] || die "$h: no SSH at $NET.$((10 + i)) (see $STATE/$h/console.log)"
-    for k in "$STATE/$h/root"/etc/ssh/ssh_host_*_key.pub; do
+  done
+  # Every running host's keys, not only 1..N: another test package may have
+  # booted more hosts and still be using them.
+  local d
+  for d in "$STATE"/h*; do
+    [[ -d $d ]] && running "${d##*/}" || continue
+    i=${d##*/h}
+    for k in "$d/root"/etc/ssh/ssh_host_*_key.pub; do
       echo "$NET.$((10 + i)) $(cut -d' ' -f1,2 "$k")" >>"$STATE/known_hosts.new"
     done
   done
