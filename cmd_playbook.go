@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gplay/diag"
 	"gplay/engine"
@@ -428,6 +429,9 @@ func rolesPath(cfg ansibleCfg) []string {
 type invAdapter struct {
 	inv      *inventory.Inventory
 	warnings *diag.List
+
+	mu     sync.Mutex
+	groups *pyval.Dict // the groups magic variable, shared as Ansible's cached get_groups_dict; nil after AddHost
 }
 
 func (a *invAdapter) Select(pattern string) ([]string, []string) {
@@ -469,6 +473,15 @@ func (a *invAdapter) GroupNames(host string) []string {
 }
 
 func (a *invAdapter) Groups() *pyval.Dict {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.groups == nil {
+		a.groups = a.buildGroups()
+	}
+	return a.groups
+}
+
+func (a *invAdapter) buildGroups() *pyval.Dict {
 	d := pyval.NewDict(len(a.inv.Groups()))
 	for _, g := range a.inv.Groups() {
 		var hs []any
@@ -481,6 +494,9 @@ func (a *invAdapter) Groups() *pyval.Dict {
 }
 
 func (a *invAdapter) AddHost(name string, groups []string, vars *pyval.Dict) {
+	a.mu.Lock()
+	a.groups = nil
+	a.mu.Unlock()
 	for _, g := range groups {
 		if a.inv.Group(g) == nil {
 			a.inv.AddGroup(g)

@@ -82,12 +82,31 @@ func (s *scope) with(extra *pyval.Dict) *scope {
 	return &scope{env: s.env, ctx: s.ctx, d: d, data: data, cache: map[string]any{}, resolving: map[string]bool{}}
 }
 
-func (s *scope) Raw(name string) (any, bool) { return s.d.Get(name) }
+// lazyValue is a variable computed only when a template reads it: the
+// magic variables that list every host of the play would otherwise cost
+// O(hosts) for each host and task, O(hosts²) in all.
+type lazyValue func() any
+
+func (s *scope) Raw(name string) (any, bool) {
+	v, ok := s.d.Get(name)
+	if _, isLazy := v.(lazyValue); isLazy {
+		return s.Get(name)
+	}
+	return v, ok
+}
 
 func (s *scope) Get(name string) (any, bool) {
 	v, ok := s.d.Get(name)
 	if !ok {
 		return nil, false
+	}
+	if lv, isLazy := v.(lazyValue); isLazy {
+		if c, ok := s.cache[name]; ok {
+			return c, true
+		}
+		r := lv()
+		s.cache[name] = r
+		return r, true
 	}
 	if s.data[name] {
 		return v, true
@@ -291,7 +310,9 @@ func (r *run) hostLayers(pr *playRun, h *hostState, t *play.Task) *layers {
 	for _, ref := range chain {
 		l.add(ref.Params)
 	}
-	l.add(r.magic(pr, h, t, chain))
+	// Magic variables are data: templating them would walk groups and the
+	// host lists once per host (O(hosts²)) for nothing.
+	l.addData(r.magic(pr, h, t, chain))
 	l.add(r.extraVars)
 	return l
 }
@@ -335,11 +356,11 @@ func (r *run) magic(pr *playRun, h *hostState, t *play.Task, chain []*play.RoleR
 	if pr != nil {
 		d.Set("playbook_dir", pr.play.Dir)
 		d.Set("ansible_play_name", pr.name)
-		d.Set("ansible_play_hosts_all", strList(pr.allHosts))
-		active := strList(pr.activeHosts())
+		d.Set("ansible_play_hosts_all", lazyValue(func() any { return strList(pr.allHosts) }))
+		active := lazyValue(func() any { return strList(pr.activeHosts()) })
 		d.Set("ansible_play_hosts", active)
 		d.Set("play_hosts", active)
-		d.Set("ansible_play_batch", strList(pr.batchActive()))
+		d.Set("ansible_play_batch", lazyValue(func() any { return strList(pr.batchActive()) }))
 		var names []any
 		for _, ref := range pr.play.Roles {
 			names = append(names, ref.Name)
