@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"gplay/jinja"
+	"gplay/lookup"
 	"gplay/module"
 	"gplay/play"
 	"gplay/pyval"
@@ -49,6 +50,7 @@ type run struct {
 	ctx       context.Context
 	opts      Options
 	env       *jinja.Env
+	lookups   *lookup.Registry // lookup plugins, also behind with_<name> loops
 	loader    *play.Loader
 	extraVars *pyval.Dict
 
@@ -166,7 +168,8 @@ func newRun(ctx context.Context, opts Options) (*run, error) {
 		opts.FactsModules = []string{"ansible.builtin.setup"}
 	}
 	r := &run{ctx: ctx, opts: opts, hosts: map[string]*hostState{}, start: time.Now(), startAt: opts.StartAtTask}
-	r.env = jinja.NewEnv(jinja.Options{Lookuper: &lookuper{r: r}})
+	r.lookups = lookup.NewRegistry()
+	r.env = jinja.NewEnv(jinja.Options{Lookuper: r.lookups})
 	ev, err := parseExtraVars(opts.ExtraVars, opts.Decrypter)
 	if err != nil {
 		return nil, err

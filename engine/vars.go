@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"gplay/jinja"
+	"gplay/lookup"
 	"gplay/play"
 	"gplay/pyval"
 )
@@ -20,6 +21,10 @@ var ansibleVersion = pyval.DictOf("full", "2.14.18", "major", int64(2), "minor",
 // layers are the variable sources of one evaluation, lowest precedence
 // first; scope merges them.
 type layers struct {
+	// task is what lookups need to know about the evaluation (search path,
+	// host); nil outside a host's task.
+	task *taskInfo
+
 	dicts []*pyval.Dict
 	// data names variables whose values are results or facts: they are
 	// data, never templated again (Ansible marks them unsafe).
@@ -63,7 +68,57 @@ type scope struct {
 }
 
 func newScope(ctx context.Context, env *jinja.Env, l *layers) *scope {
-	return &scope{env: env, ctx: ctx, d: l.merge(), data: l.data, cache: map[string]any{}, resolving: map[string]bool{}}
+	s := &scope{env: env, ctx: ctx, d: l.merge(), data: l.data, cache: map[string]any{}, resolving: map[string]bool{}}
+	if l.task != nil {
+		s.ctx = lookup.WithTask(ctx, l.task.context(s))
+	}
+	return s
+}
+
+// taskInfo locates an evaluation for the lookup plugins.
+type taskInfo struct {
+	r  *run
+	pr *playRun
+	h  *hostState
+	t  *play.Task
+}
+
+// context is the lookup.TaskContext of a scope: Ansible's search path for
+// the task, its variables and templating, and the run's vault secrets.
+func (ti *taskInfo) context(s *scope) *lookup.TaskContext {
+	var roles []string
+	action, file, basedir := "", "", ""
+	if ti.t != nil {
+		for _, ref := range roleChain(ti.t) {
+			if ref.Role != nil {
+				roles = append(roles, ref.Role.Path)
+			}
+		}
+		action, file = ti.t.Action, ti.t.File
+	}
+	if ti.pr != nil {
+		basedir = ti.pr.play.Dir
+	}
+	tc := &lookup.TaskContext{
+		SearchPath: lookup.SearchPath(roles, file, basedir),
+		Basedir:    basedir,
+		Action:     action,
+		Vars:       s,
+		Templater: func(ctx context.Context, v any) (any, error) {
+			return s.env.Template(ctx, v, s)
+		},
+		Check: ti.r.opts.Check,
+	}
+	if len(roles) > 0 {
+		tc.RolePath = roles[len(roles)-1]
+	}
+	if ti.h != nil {
+		tc.InventoryHostname = ti.h.name
+	}
+	if d, ok := ti.r.opts.Decrypter.(lookup.Decrypter); ok {
+		tc.Decrypter = d
+	}
+	return tc
 }
 
 // with returns a child scope with extra variables on top (loop item,
@@ -231,7 +286,7 @@ func blockChain(t *play.Task) []*play.Task {
 // play-level variables), lowest precedence first, as Ansible's
 // VariableManager.get_vars.
 func (r *run) hostLayers(pr *playRun, h *hostState, t *play.Task) *layers {
-	l := &layers{}
+	l := &layers{task: &taskInfo{r: r, pr: pr, h: h, t: t}}
 	chain := []*play.RoleRef(nil)
 	if t != nil {
 		chain = roleChain(t)

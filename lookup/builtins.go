@@ -9,6 +9,7 @@ func builtins() map[string]Plugin {
 		"env":                 PluginFunc(envLookup),
 		"file":                PluginFunc(fileLookup),
 		"fileglob":            PluginFunc(fileglobLookup),
+		"flattened":           PluginFunc(flattenedLookup),
 		"first_found":         PluginFunc(firstFoundLookup),
 		"indexed_items":       PluginFunc(indexedItemsLookup),
 		"inventory_hostnames": PluginFunc(inventoryHostnamesLookup),

@@ -52,6 +52,32 @@ func iterate(v any) ([]any, error) {
 
 func itemsLookup(ctx context.Context, c *Call) ([]any, error) { return flatten(c.Terms), nil }
 
+// flattenedLookup is community.general.flattened, which playbooks call by
+// its short name: the terms with nested lists flattened at every depth.
+func flattenedLookup(ctx context.Context, c *Call) ([]any, error) {
+	var out []any
+	var walk func(items []any)
+	walk = func(items []any) {
+		for _, it := range items {
+			switch t := it.(type) {
+			case *pyval.List:
+				walk(t.Items)
+			case pyval.Tuple:
+				walk(t)
+			case nil:
+				// Ansible's flattened drops None items
+			default:
+				out = append(out, it)
+			}
+		}
+	}
+	walk(c.Terms)
+	if out == nil {
+		out = []any{}
+	}
+	return out, nil
+}
+
 func listLookup(ctx context.Context, c *Call) ([]any, error) {
 	return append([]any{}, c.Terms...), nil
 }

@@ -56,6 +56,7 @@ func NewRegistry() *Registry {
 	for name, p := range builtins() {
 		r.Register(name, p)
 	}
+	r.Register("community.general.flattened", PluginFunc(flattenedLookup))
 	return r
 }
 
