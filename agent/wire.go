@@ -3,7 +3,6 @@ package agent
 import (
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 
@@ -88,12 +87,14 @@ func readFrame(r io.Reader, v any) error {
 	if n > maxFrame {
 		return fmt.Errorf("frame of %d bytes exceeds the %d byte limit", n, maxFrame)
 	}
-	body := make([]byte, n)
-	if _, err := io.ReadFull(r, body); err != nil {
-		if errors.Is(err, io.EOF) {
-			err = io.ErrUnexpectedEOF
-		}
+	// Read as the bytes arrive instead of allocating n up front: a corrupt
+	// length must not cost a gigabyte before the stream runs dry.
+	body, err := io.ReadAll(io.LimitReader(r, int64(n)))
+	if err != nil {
 		return err
+	}
+	if len(body) < int(n) {
+		return io.ErrUnexpectedEOF
 	}
 	return json.Unmarshal(body, v)
 }
