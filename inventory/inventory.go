@@ -81,8 +81,9 @@ type Inventory struct {
 	playDirs []string
 	baseDir  string   // see SetBaseDir
 	invDirs  []string // directories whose group_vars/host_vars are the inventory's
-	current  string   // the source being parsed
-	loaded   bool     // Load finished: changes reconcile at once
+	dirsMu   sync.Mutex
+	current  string // the source being parsed
+	loaded   bool   // Load finished: changes reconcile at once
 
 	mu        sync.Mutex
 	fileCache map[string]*pyval.Dict // parsed group_vars/host_vars files

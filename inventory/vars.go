@@ -82,6 +82,9 @@ func (inv *Inventory) SetBaseDir(dir string) {
 // the inventory: each source's directory (a directory source itself), in
 // source order; host lists have none (get_vars_from_inventory_sources).
 func (inv *Inventory) varsDirs() []string {
+	// HostVars runs this from many goroutines at once.
+	inv.dirsMu.Lock()
+	defer inv.dirsMu.Unlock()
 	if inv.invDirs != nil {
 		return inv.invDirs
 	}
