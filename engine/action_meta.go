@@ -61,7 +61,9 @@ func (pr *playRun) runMeta(ctx context.Context, t *play.Task, hosts []*hostState
 		}
 	case "end_host":
 		for _, h := range sel {
+			h.mu.Lock()
 			h.ended = true
+			h.mu.Unlock()
 		}
 	case "clear_facts":
 		for _, h := range sel {

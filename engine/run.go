@@ -287,7 +287,10 @@ func (pr *playRun) activeHosts() []string {
 	var out []string
 	for _, n := range pr.allHosts {
 		h := pr.r.host(n)
-		if !h.failed && !h.unreachable {
+		h.mu.Lock() // other hosts' results land while a template reads this
+		ok := !h.failed && !h.unreachable
+		h.mu.Unlock()
+		if ok {
 			out = append(out, n)
 		}
 	}
@@ -297,7 +300,10 @@ func (pr *playRun) activeHosts() []string {
 func (pr *playRun) batchActive() []string {
 	var out []string
 	for _, h := range pr.batch {
-		if !h.failed && !h.unreachable && !h.ended {
+		h.mu.Lock()
+		ok := !h.failed && !h.unreachable && !h.ended
+		h.mu.Unlock()
+		if ok {
 			out = append(out, h.name)
 		}
 	}

@@ -174,6 +174,8 @@ func (pr *playRun) applyResult(t *play.Task, h *hostState, res *taskResult, coun
 	if !count {
 		return
 	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	switch {
 	case res.unreachable && !res.ignored:
 		h.unreachable = true
