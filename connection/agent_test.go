@@ -187,7 +187,17 @@ func TestAgentUploadReuseAndTamper(t *testing.T) {
 	// it. The tampered file would leave a marker if it ran.
 	ranMarker := filepath.Join(sharedDir(t), "tampered-ran")
 	script := []byte("#!/bin/sh\ntouch " + ranMarker + "\n")
-	f, err := os.OpenFile(cached, os.O_WRONLY, 0)
+	// The kernel may release the executable a moment after the process is
+	// reaped (ETXTBSY until then), so poll for a little while.
+	var f *os.File
+	var err error
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		f, err = os.OpenFile(cached, os.O_WRONLY, 0)
+		if !errors.Is(err, syscall.ETXTBSY) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
