@@ -38,7 +38,14 @@ type TaskStart struct {
 	Handler bool
 	// Check is true when the task runs in check mode (banner suffix).
 	Check bool
+	// Hosts are the hosts the task is about to run on, for live status.
+	Hosts []string
 }
+
+// HostDone says a host finished the current task. It arrives as soon as
+// the host is done, before its results, which are reported in host order;
+// it drives live progress only and prints nothing in Ansible's format.
+type HostDone struct{ Host string }
 
 // Included reports a dynamic include expanded for a host.
 type Included struct {
@@ -127,6 +134,7 @@ func (PlayStart) event()     {}
 func (NoHosts) event()       {}
 func (TaskStart) event()     {}
 func (Included) event()      {}
+func (HostDone) event()      {}
 func (HostResult) event()    {}
 func (Warning) event()       {}
 func (Deprecation) event()   {}

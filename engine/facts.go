@@ -20,7 +20,11 @@ func (pr *playRun) gatherFacts(ctx context.Context) {
 	if !evalTags(map[string]bool{"always": true}, r.opts.Tags, r.opts.SkipTags) {
 		return
 	}
-	r.report(TaskStart{Name: "Gathering Facts", Action: "gather_facts", Pos: pr.play.Pos})
+	start := TaskStart{Name: "Gathering Facts", Action: "gather_facts", Pos: pr.play.Pos}
+	for _, h := range hosts {
+		start.Hosts = append(start.Hosts, h.name)
+	}
+	r.report(start)
 	results := make([]HostResult, len(hosts))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, r.forks())
@@ -31,6 +35,7 @@ func (pr *playRun) gatherFacts(ctx context.Context) {
 			defer wg.Done()
 			defer func() { <-sem }()
 			results[i] = pr.gatherOne(ctx, h)
+			r.report(HostDone{Host: h.name})
 		}(i, h)
 	}
 	wg.Wait()

@@ -203,6 +203,9 @@ func (pr *playRun) runTask(ctx context.Context, t *play.Task, hosts []*hostState
 		pr.runMeta(ctx, t, hosts, banner)
 		return
 	}
+	for _, h := range hosts {
+		banner.Hosts = append(banner.Hosts, h.name)
+	}
 	r.report(banner)
 	switch play.ShortAction(t.Action) {
 	case "include_tasks", "include_role", "include":
@@ -239,6 +242,7 @@ func (pr *playRun) runTask(ctx context.Context, t *play.Task, hosts []*hostState
 				defer func() { <-sem }()
 				hr := &hostRun{pr: pr, h: h, t: t}
 				res := hr.run(ctx)
+				r.report(HostDone{Host: h.name})
 				outs[i] <- out{hr.events, res}
 			}(i, h)
 		}
