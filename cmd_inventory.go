@@ -79,7 +79,7 @@ func runInventory(ctx context.Context, o *inventoryOptions, stdout io.Writer) er
 	}
 	var warnings diag.List
 	inv, err := inventory.Load(inventorySources(o.Inventories), inventory.Options{
-		Decrypter: vault.Keyring(secrets), Warnings: &warnings,
+		Decrypter: vault.Keyring(secrets), Warnings: &warnings, HashMerge: hashMerge(loadAnsibleCfgOnly()),
 	})
 	printWarnings(warnings)
 	if err != nil {

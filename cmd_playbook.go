@@ -155,7 +155,7 @@ func runPlaybook(ctx context.Context, o *playbookOptions) error {
 			sources = nil
 		}
 	}
-	inv, err := inventory.Load(sources, inventory.Options{Warnings: &warnings, Decrypter: dec})
+	inv, err := inventory.Load(sources, inventory.Options{Warnings: &warnings, Decrypter: dec, HashMerge: hashMerge(cfg)})
 	if err != nil {
 		return withCode(exitError, err)
 	}
@@ -198,6 +198,7 @@ func runPlaybook(ctx context.Context, o *playbookOptions) error {
 		Connector:      newSSHConnector(o, cfg),
 		Reporter:       rep,
 		ExtraVars:      o.ExtraVars,
+		HashMerge:      hashMerge(cfg),
 		Limit:          o.Limit,
 		Tags:           o.Tags,
 		SkipTags:       o.SkipTags,
@@ -410,6 +411,18 @@ func applyConfig(o *playbookOptions, cfg ansibleCfg) {
 			o.NoCol = true
 		}
 	}
+}
+
+// hashMerge says whether hash_behaviour (ANSIBLE_HASH_BEHAVIOUR or
+// [defaults] hash_behaviour) is merge; Ansible's default is replace.
+func hashMerge(cfg ansibleCfg) bool {
+	v, _ := setting(cfg, "ANSIBLE_HASH_BEHAVIOUR", "defaults", "hash_behaviour")
+	return strings.TrimSpace(v) == "merge"
+}
+
+func loadAnsibleCfgOnly() ansibleCfg {
+	cfg, _ := loadAnsibleCfg()
+	return cfg
 }
 
 // rolesPath is ANSIBLE_ROLES_PATH or [defaults] roles_path, then

@@ -75,7 +75,7 @@ func runCase(t *testing.T, dir string, useOracle bool) caseRun {
 	if err := os.CopyFS(work, os.DirFS(dir)); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"expected.txt", "expected.files", "expected.rc", "expected.err"} {
+	for _, f := range []string{"expected.txt", "expected.files", "expected.rc", "expected.err", "env"} {
 		os.Remove(filepath.Join(work, f))
 	}
 	out := filepath.Join(work, "out")
@@ -112,6 +112,14 @@ func runCase(t *testing.T, dir string, useOracle bool) caseRun {
 	cmd.Env = append(cmd.Env, os.Environ()...)
 	cmd.Env = append(cmd.Env, "ANSIBLE_NOCOLOR=1", "ANSIBLE_FORCE_COLOR=", "ANSIBLE_CONFIG="+filepath.Join(work, "no-ansible.cfg"),
 		"ANSIBLE_LOCALHOST_WARNING=false", "ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3", "ANSIBLE_RETRY_FILES_ENABLED=0", "HOME="+work)
+	// a case's "env" file sets variables for both runs (ANSIBLE_HASH_BEHAVIOUR=merge)
+	if b, err := os.ReadFile(filepath.Join(dir, "env")); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				cmd.Env = append(cmd.Env, l)
+			}
+		}
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

@@ -88,7 +88,7 @@ func actIncludeVars(ctx context.Context, a *actionCtx) (*pyval.Dict, error) {
 	}
 	h := a.hr.h
 	h.mu.Lock()
-	facts.Range(func(k, v any) bool { h.includeVars.Set(k, v); return true })
+	pyval.CombineVars(h.includeVars, facts, a.hr.pr.r.opts.HashMerge)
 	h.mu.Unlock()
 	return pyval.DictOf("ansible_facts", facts, "ansible_included_var_files", pyval.NewList(loaded...), "changed", false, "failed", false), nil
 }

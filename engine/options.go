@@ -22,6 +22,9 @@ type Options struct {
 	Reporter  Reporter
 	// ExtraVars are -e values as given: k=v pairs, YAML/JSON, or @file.
 	ExtraVars []string
+	// HashMerge is hash_behaviour=merge: dict variables defined at several
+	// levels are merged recursively instead of the higher one replacing.
+	HashMerge bool
 	Limit     string
 	Tags      []string
 	SkipTags  []string

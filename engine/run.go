@@ -170,7 +170,7 @@ func newRun(ctx context.Context, opts Options) (*run, error) {
 	r := &run{ctx: ctx, opts: opts, hosts: map[string]*hostState{}, start: time.Now(), startAt: opts.StartAtTask}
 	r.lookups = lookup.NewRegistry()
 	r.env = jinja.NewEnv(jinja.Options{Lookuper: r.lookups})
-	ev, err := parseExtraVars(opts.ExtraVars, opts.Decrypter)
+	ev, err := parseExtraVars(opts.ExtraVars, opts.Decrypter, opts.HashMerge)
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +207,7 @@ func Load(ctx context.Context, opts Options) ([]*play.Playbook, error) {
 }
 
 // parseExtraVars parses -e values: @file, YAML/JSON, or k=v pairs.
-func parseExtraVars(vals []string, dec yaml11.Decrypter) (*pyval.Dict, error) {
+func parseExtraVars(vals []string, dec yaml11.Decrypter, hashMerge bool) (*pyval.Dict, error) {
 	out := pyval.NewDict(len(vals))
 	for _, v := range vals {
 		var d *pyval.Dict
@@ -244,7 +244,7 @@ func parseExtraVars(vals []string, dec yaml11.Decrypter) (*pyval.Dict, error) {
 		if d == nil {
 			return nil, fmt.Errorf("invalid extra vars data supplied. '%s' could not be made into a dictionary", v)
 		}
-		d.Range(func(k, x any) bool { out.Set(k, x); return true })
+		pyval.CombineVars(out, d, hashMerge)
 	}
 	return out, nil
 }
@@ -313,7 +313,7 @@ func (pr *playRun) batchActive() []string {
 // playScope is a scope with play-level variables only (for the play name
 // and hosts), for the first host when there is one.
 func (r *run) playScope(ctx context.Context, p *play.Play) *scope {
-	l := &layers{}
+	l := &layers{hashMerge: r.opts.HashMerge}
 	l.add(p.Vars)
 	l.add(r.extraVars)
 	return newScope(ctx, r.env, l)
@@ -411,7 +411,7 @@ func (r *run) runPlay(ctx context.Context, p *play.Play) (stop bool, err error) 
 			if err != nil {
 				return false, err
 			}
-			d.Range(func(k, v any) bool { pr.varsFiles.Set(k, v); return true })
+			pyval.CombineVars(pr.varsFiles, d, r.opts.HashMerge)
 			found = true
 			break
 		}

@@ -26,6 +26,8 @@ type layers struct {
 	task *taskInfo
 
 	dicts []*pyval.Dict
+	// hashMerge merges dicts across layers (hash_behaviour=merge).
+	hashMerge bool
 	// data names variables whose values are results or facts: they are
 	// data, never templated again (Ansible marks them unsafe).
 	data map[string]bool
@@ -51,7 +53,7 @@ func (l *layers) addData(d *pyval.Dict) {
 func (l *layers) merge() *pyval.Dict {
 	out := pyval.NewDict(64)
 	for _, d := range l.dicts {
-		d.Range(func(k, v any) bool { out.Set(k, v); return true })
+		pyval.CombineVars(out, d, l.hashMerge)
 	}
 	return out
 }
@@ -286,7 +288,7 @@ func blockChain(t *play.Task) []*play.Task {
 // play-level variables), lowest precedence first, as Ansible's
 // VariableManager.get_vars.
 func (r *run) hostLayers(pr *playRun, h *hostState, t *play.Task) *layers {
-	l := &layers{task: &taskInfo{r: r, pr: pr, h: h, t: t}}
+	l := &layers{task: &taskInfo{r: r, pr: pr, h: h, t: t}, hashMerge: r.opts.HashMerge}
 	chain := []*play.RoleRef(nil)
 	if t != nil {
 		chain = roleChain(t)

@@ -226,7 +226,7 @@ func (p *iniParser) hostLine(line string, col int, group string) error {
 			return p.errorf(col, "", "%v", err)
 		}
 		for _, e := range vars {
-			h.Vars.Set(e.k, e.v)
+			h.SetVar(e.k, e.v)
 		}
 	}
 	return nil

@@ -32,6 +32,7 @@ type Host struct {
 	Source string
 
 	groups []*Group // every group the host is in, ancestors included
+	merge  bool     // hash_behaviour=merge
 }
 
 // Group is one inventory group.
@@ -51,6 +52,7 @@ type Group struct {
 	Priority int
 
 	hostSet   map[string]bool
+	merge     bool // hash_behaviour=merge
 	hostCache []*Host
 }
 
@@ -64,6 +66,9 @@ type Options struct {
 	// AnyUnparsedIsFailed makes a source no parser accepts an error instead
 	// of a warning (Ansible's INVENTORY_ANY_UNPARSED_IS_FAILED).
 	AnyUnparsedIsFailed bool
+	// HashMerge is hash_behaviour=merge: a dict variable set again, or
+	// set at several levels, is merged recursively instead of replaced.
+	HashMerge bool
 }
 
 // Inventory is the loaded inventory.
@@ -165,7 +170,7 @@ func (inv *Inventory) AddGroup(name string) *Group {
 	if g := inv.groups[name]; g != nil {
 		return g
 	}
-	g := &Group{Name: name, Vars: pyval.NewDict(0), Priority: 1, hostSet: map[string]bool{}}
+	g := &Group{Name: name, Vars: pyval.NewDict(0), Priority: 1, hostSet: map[string]bool{}, merge: inv.opts.HashMerge}
 	inv.groups[name] = g
 	inv.groupOrder = append(inv.groupOrder, g)
 	inv.changed()
@@ -190,7 +195,7 @@ func (inv *Inventory) AddHost(name, group string, port int) (*Host, error) {
 	}
 	h := inv.hosts[name]
 	if h == nil {
-		h = &Host{Name: name, Vars: pyval.NewDict(2), Source: inv.current}
+		h = &Host{Name: name, Vars: pyval.NewDict(2), Source: inv.current, merge: inv.opts.HashMerge}
 		if port > 0 {
 			h.Vars.Set("ansible_port", int64(port))
 		}
@@ -242,9 +247,13 @@ func (g *Group) SetVar(key, v any) error {
 		g.Priority = n
 		return nil
 	}
-	g.Vars.Set(key, v)
+	pyval.SetVar(g.Vars, key, v, g.merge)
 	return nil
 }
+
+// SetVar sets a host variable as Ansible's Host.set_variable (merging
+// dicts under hash_behaviour=merge).
+func (h *Host) SetVar(key, v any) { pyval.SetVar(h.Vars, key, v, h.merge) }
 
 func toInt(v any) (int, error) {
 	switch t := v.(type) {

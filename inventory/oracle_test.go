@@ -45,6 +45,8 @@ type invCase struct {
 	// known are commands whose output differs from Ansible on purpose,
 	// with the reason ("known-diff: CMD # reason" in case.txt).
 	known map[string]string
+	// merge runs the case with hash_behaviour=merge ("hash_behaviour: merge").
+	merge bool
 }
 
 func readCases(t *testing.T) []invCase {
@@ -64,6 +66,8 @@ func readCases(t *testing.T) []invCase {
 			l = strings.TrimSpace(l)
 			switch {
 			case l == "" || strings.HasPrefix(l, "#"):
+			case l == "hash_behaviour: merge":
+				c.merge = true
 			case strings.HasPrefix(l, "-i "):
 				c.sources = append(c.sources, strings.TrimSpace(l[3:]))
 			case strings.HasPrefix(l, "known-diff:"):
@@ -153,6 +157,9 @@ func runOracle(t *testing.T, c invCase, cmd string) string {
 	x.Dir = t.TempDir()
 	x.Env = append(os.Environ(), "ANSIBLE_NOCOLOR=1", "ANSIBLE_FORCE_COLOR=0", "ANSIBLE_DEPRECATION_WARNINGS=0",
 		"ANSIBLE_LOCALHOST_WARNING=0", "ANSIBLE_INVENTORY_UNPARSED_WARNING=0")
+	if c.merge {
+		x.Env = append(x.Env, "ANSIBLE_HASH_BEHAVIOUR=merge")
+	}
 	var stdout, stderr bytes.Buffer
 	x.Stdout, x.Stderr = &stdout, &stderr
 	err := x.Run()
@@ -185,7 +192,7 @@ func runGplay(c invCase, cmd string) (string, error) {
 	for _, s := range c.sources {
 		srcs = append(srcs, c.sourcePath(s))
 	}
-	inv, err := Load(srcs, Options{Warnings: &warns, Decrypter: testDecrypter})
+	inv, err := Load(srcs, Options{Warnings: &warns, Decrypter: testDecrypter, HashMerge: c.merge})
 	if err != nil {
 		return "", err
 	}

@@ -24,7 +24,7 @@ func (inv *Inventory) AddDynamicHost(name string, groups []string, vars *pyval.D
 	if vars != nil {
 		vars.Range(func(k, v any) bool {
 			if old, ok := h.Vars.Get(k); !ok || !pyval.Equal(old, v) {
-				h.Vars.Set(k, v)
+				h.SetVar(k, v)
 				changed = true
 			}
 			return true

@@ -13,24 +13,8 @@ import (
 	"gplay/yaml11"
 )
 
-// combine is Ansible's combine_vars with hash_behaviour=replace: a copy of
-// a updated with b (top-level keys replaced, never merged).
-func combine(a, b *pyval.Dict) *pyval.Dict {
-	out := a.Copy()
-	b.Range(func(k, v any) bool {
-		out.Set(k, v)
-		return true
-	})
-	return out
-}
-
-// update sets b's entries into a in place.
-func update(a, b *pyval.Dict) {
-	b.Range(func(k, v any) bool {
-		a.Set(k, v)
-		return true
-	})
-}
+// update lays b's entries over a in place: Ansible's combine_vars.
+func (inv *Inventory) update(a, b *pyval.Dict) { pyval.CombineVars(a, b, inv.opts.HashMerge) }
 
 // sortGroups orders groups as Ansible's sort_groups: by depth, then
 // priority, then name; later groups' variables win.
@@ -140,9 +124,9 @@ func (inv *Inventory) computeHostVars(h *Host) (*pyval.Dict, error) {
 	}
 	groups = sortGroups(groups)
 	out := pyval.NewDict(all.Vars.Len() + h.Vars.Len())
-	update(out, all.Vars)
+	inv.update(out, all.Vars)
 	for _, g := range groups {
-		update(out, g.Vars)
+		inv.update(out, g.Vars)
 	}
 	invDirs := inv.varsDirs()
 	playDirs := inv.playDirs
@@ -167,7 +151,7 @@ func (inv *Inventory) computeHostVars(h *Host) (*pyval.Dict, error) {
 			}
 		}
 	}
-	update(out, h.Vars)
+	inv.update(out, h.Vars)
 	for _, dirs := range [][]string{invDirs, playDirs} {
 		for _, d := range dirs {
 			if err := inv.mergeVarsFiles(out, d, "host_vars", h.Name); err != nil {
@@ -213,7 +197,7 @@ func (inv *Inventory) mergeVarsFiles(out *pyval.Dict, dir, sub, name string) err
 			return err
 		}
 		if d != nil {
-			update(out, d)
+			inv.update(out, d)
 		}
 	}
 	return nil

@@ -206,7 +206,7 @@ func (y *yamlInv) host(group string, key, hv any) error {
 			return y.errorf("%v", err)
 		}
 		hvars.Range(func(k, v any) bool {
-			h.Vars.Set(k, v)
+			h.SetVar(k, v)
 			return true
 		})
 	}

@@ -209,73 +209,6 @@ func fBool(s *state, v any, args []any, kw *kwargs) (any, error) {
 	return false, nil
 }
 
-func mergeHash(x, y *pyval.Dict, recursive bool, listMerge string) (*pyval.Dict, error) {
-	if x.Len() == 0 || pyval.Equal(x, y) {
-		return y.Copy(), nil
-	}
-	x = x.Copy()
-	if !recursive && listMerge == "replace" {
-		y.Range(func(k, v any) bool { x.Set(k, v); return true })
-		return x, nil
-	}
-	var err error
-	y.Range(func(k, yv any) bool {
-		xv, ok := x.Get(k)
-		if !ok {
-			x.Set(k, yv)
-			return true
-		}
-		xd, xIsD := xv.(*pyval.Dict)
-		yd, yIsD := yv.(*pyval.Dict)
-		if xIsD && yIsD {
-			if recursive {
-				var m *pyval.Dict
-				m, err = mergeHash(xd, yd, recursive, listMerge)
-				x.Set(k, m)
-				return err == nil
-			}
-			x.Set(k, yv)
-			return true
-		}
-		xl, xIsL := xv.(*pyval.List)
-		yl, yIsL := yv.(*pyval.List)
-		if xIsL && yIsL {
-			notIn := func(a, b []any) []any {
-				var out []any
-				for _, z := range a {
-					found := false
-					for _, w := range b {
-						if equal(z, w) {
-							found = true
-							break
-						}
-					}
-					if !found {
-						out = append(out, z)
-					}
-				}
-				return out
-			}
-			switch listMerge {
-			case "replace":
-				x.Set(k, yv)
-			case "append":
-				x.Set(k, pyval.NewList(append(append([]any{}, xl.Items...), yl.Items...)...))
-			case "prepend":
-				x.Set(k, pyval.NewList(append(append([]any{}, yl.Items...), xl.Items...)...))
-			case "append_rp":
-				x.Set(k, pyval.NewList(append(notIn(xl.Items, yl.Items), yl.Items...)...))
-			case "prepend_rp":
-				x.Set(k, pyval.NewList(append(append([]any{}, yl.Items...), notIn(xl.Items, yl.Items)...)...))
-			}
-			return true
-		}
-		x.Set(k, yv)
-		return true
-	})
-	return x, err
-}
-
 func fCombine(s *state, v any, args []any, kw *kwargs) (any, error) {
 	recursive := false
 	listMerge := "replace"
@@ -319,11 +252,7 @@ func fCombine(s *state, v any, args []any, kw *kwargs) (any, error) {
 			}
 			return nil, rtErr("failed to combine variables, expected dicts but got a '%s' and a '%s': \n%s\n%s", typeName(dicts[i]), typeName(result), a, b)
 		}
-		m, err := mergeHash(xd, yd, recursive, listMerge)
-		if err != nil {
-			return nil, err
-		}
-		result = m
+		result = pyval.MergeHash(xd, yd, recursive, listMerge)
 	}
 	return result, nil
 }
