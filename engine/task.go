@@ -584,6 +584,16 @@ func addEnv(env map[string]string, e any, sc *scope) {
 	}
 }
 
+// connVars are the variables a Connector may read (Ansible's connection
+// and become plugin options, with their aliases).
+var connVars = []string{
+	"ansible_connection", "ansible_host", "ansible_ssh_host", "ansible_port", "ansible_ssh_port",
+	"ansible_user", "ansible_ssh_user", "ansible_password", "ansible_ssh_pass", "ansible_ssh_password",
+	"ansible_ssh_private_key_file", "ansible_private_key_file", "ansible_ssh_common_args", "ansible_ssh_extra_args",
+	"ansible_timeout", "ansible_ssh_timeout", "ansible_host_key_checking", "ansible_ssh_host_key_checking",
+	"ansible_become", "ansible_become_method", "ansible_become_user", "ansible_become_password", "ansible_become_pass",
+}
+
 // connect returns the host's connection, opening it once.
 func (r *run) connect(ctx context.Context, pr *playRun, h *hostState) (Conn, error) {
 	h.mu.Lock()
@@ -594,8 +604,7 @@ func (r *run) connect(ctx context.Context, pr *playRun, h *hostState) (Conn, err
 	}
 	sc := newScope(ctx, r.env, r.hostLayers(pr, h, nil))
 	vars := pyval.NewDict(8)
-	for _, k := range []string{"ansible_connection", "ansible_host", "ansible_port", "ansible_user", "ansible_password",
-		"ansible_ssh_private_key_file", "ansible_ssh_common_args", "ansible_ssh_extra_args", "ansible_become_password", "ansible_ssh_pass"} {
+	for _, k := range connVars {
 		if v, ok := sc.Get(k); ok {
 			if _, und := v.(pyval.Undefined); !und {
 				vars.Set(k, v)
