@@ -17,9 +17,12 @@ import (
 )
 
 // aptModule is ansible.builtin.apt, without python-apt: package state
-// comes from dpkg-query, candidates from apt-cache policy, and changes
-// are made (or, under check, simulated with --simulate) by apt-get with
-// DEBIAN_FRONTEND=noninteractive.
+// comes from dpkg's status file (or dpkg-query), candidates from apt-cache
+// policy, and changes are made (or, under check, simulated with
+// --simulate) by apt-get with DEBIAN_FRONTEND=noninteractive. apt-cache
+// runs only when a package may change: a package installed at a wanted
+// version needs no candidate unless state=latest, so the idempotent
+// re-run reads one file and runs nothing.
 //
 // Differences from Ansible: upgrade always uses apt-get (Ansible prefers
 // aptitude when installed: "yes"/"safe" is "apt-get upgrade
@@ -121,6 +124,8 @@ type aptRun struct {
 	p        aptParams
 	res      aptResult
 	deadline time.Time
+	db       map[string]pkgState // dpkg's status file, parsed once (dpkgDB)
+	dbBad    bool                // the status file alone cannot be trusted
 }
 
 var aptEnv = []string{"DEBIAN_FRONTEND=noninteractive", "DEBIAN_PRIORITY=critical",
@@ -340,21 +345,115 @@ type pkgState struct {
 	known     bool   // apt knows the name (a real or a virtual package)
 }
 
-func (a *aptRun) status(name string) pkgState {
+// dpkgStatus reads name's state from dpkg's database: from
+// /var/lib/dpkg/status directly when dpkg has no pending journal entries
+// and the name has no architecture qualifier, otherwise through
+// dpkg-query, which applies the journal and resolves qualifiers.
+func (a *aptRun) dpkgStatus(name string) pkgState {
+	if !strings.Contains(name, ":") {
+		if db := a.dpkgDB(); db != nil {
+			return db[name]
+		}
+	}
 	var st pkgState
 	r, err := a.query("dpkg-query", "-W", "-f=${db:Status-Status}\t${Version}\n", name)
 	if err == nil && r.RC == 0 {
 		for _, line := range strings.Split(strings.TrimSpace(string(r.Stdout)), "\n") {
 			s, v, _ := strings.Cut(line, "\t")
-			switch s {
-			case "installed":
-				st.installed, st.version = true, v
-			case "config-files":
-				st.hasFiles = true
-			}
+			st.merge(s, v)
 		}
 	}
-	r, err = a.query(append([]string{"apt-cache", "policy"}, a.releaseOpt(name)...)...)
+	return st
+}
+
+// merge adds one installed instance (of a multi-arch package) in dpkg
+// status s with version v, as dpkg-query -W lists them.
+func (st *pkgState) merge(s, v string) {
+	switch s {
+	case "installed":
+		st.installed, st.version = true, v
+	case "config-files":
+		st.hasFiles = true
+	}
+}
+
+// dpkgDB parses /var/lib/dpkg/status once per run, or returns nil when it
+// cannot be trusted alone: dpkg records changes in /var/lib/dpkg/updates
+// first and folds them into status later.
+func (a *aptRun) dpkgDB() map[string]pkgState {
+	if a.db != nil || a.dbBad {
+		return a.db
+	}
+	a.dbBad = true
+	ents, err := a.h.ReadDir("/var/lib/dpkg/updates")
+	if err != nil {
+		return nil
+	}
+	for _, e := range ents {
+		if n := e.Name(); n != "" && strings.Trim(n, "0123456789") == "" {
+			return nil // a journal entry dpkg has not folded in yet
+		}
+	}
+	data, err := a.h.ReadFile("/var/lib/dpkg/status")
+	if err != nil {
+		return nil
+	}
+	a.db, a.dbBad = parseDpkgStatus(string(data)), false
+	return a.db
+}
+
+// parseDpkgStatus maps package names to their state from the stanzas of
+// dpkg's status file (Package, Status, Version fields; blank lines part
+// stanzas). Every architecture's instance of a name counts, as with
+// dpkg-query -W name.
+func parseDpkgStatus(data string) map[string]pkgState {
+	db := map[string]pkgState{}
+	var pkg, status, version string
+	flush := func() {
+		if pkg != "" {
+			st := db[pkg]
+			// the third word of "want flag status"
+			if f := strings.Fields(status); len(f) == 3 {
+				st.merge(f[2], version)
+			}
+			db[pkg] = st
+		}
+		pkg, status, version = "", "", ""
+	}
+	for len(data) > 0 {
+		line := data
+		if i := strings.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = ""
+		}
+		if line == "" {
+			flush()
+			continue
+		}
+		if line[0] == ' ' || line[0] == '\t' {
+			continue // a continuation line (Description, Conffiles)
+		}
+		k, v, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		switch k {
+		case "Package":
+			pkg = strings.TrimSpace(v)
+		case "Status":
+			status = v
+		case "Version":
+			version = strings.TrimSpace(v)
+		}
+	}
+	flush()
+	return db
+}
+
+// policy fills in apt's candidate for name and whether apt knows it.
+func (a *aptRun) policy(name string, st *pkgState) {
+	r, err := a.query(append([]string{"apt-cache", "policy"}, a.releaseOpt(name)...)...)
 	if err == nil && r.RC == 0 {
 		for _, line := range strings.Split(string(r.Stdout), "\n") {
 			if v, ok := strings.CutPrefix(strings.TrimSpace(line), "Candidate:"); ok {
@@ -376,7 +475,6 @@ func (a *aptRun) status(name string) pkgState {
 			}
 		}
 	}
-	return st
 }
 
 func (a *aptRun) releaseOpt(name string) []string {
@@ -395,6 +493,19 @@ func splitPkg(spec string) (name, cmp, version string) {
 		return spec[:i], "=", spec[i+1:]
 	}
 	return spec, "", ""
+}
+
+// versionOK reports whether the installed version satisfies the spec's
+// comparison ("" for any version).
+func (a *aptRun) versionOK(installed, cmp, ver string) bool {
+	switch cmp {
+	case "=":
+		ok, _ := path.Match(ver, installed)
+		return ok
+	case ">=":
+		return a.versionCompare(installed, "ge", ver)
+	}
+	return true
 }
 
 func (a *aptRun) versionCompare(v1, op, v2 string) bool {
@@ -438,10 +549,16 @@ func (a *aptRun) install(specs []string) (module.Result, error) {
 		}
 		name, cmp, ver := splitPkg(spec)
 		names = append(names, name)
-		st := a.status(name)
+		st := a.dpkgStatus(name)
 		if !st.installed && p.OnlyUpgrade {
 			continue
 		}
+		if st.installed && p.State != "latest" && a.versionOK(st.version, cmp, ver) {
+			// installed at a wanted version and no upgrade asked for:
+			// nothing apt could offer changes that, so no apt-cache
+			continue
+		}
+		a.policy(name, &st)
 		if !st.installed && !st.known {
 			return module.Result{}, fmt.Errorf("No package matching '%s' is available", name)
 		}
@@ -592,13 +709,8 @@ func (a *aptRun) remove(specs []string) (module.Result, error) {
 	var list []string
 	for _, spec := range a.expandGlobs(specs) {
 		name, cmp, ver := splitPkg(spec)
-		st := a.status(name)
-		versionOK := st.installed
-		if st.installed && cmp == "=" {
-			versionOK, _ = path.Match(ver, st.version)
-		} else if st.installed && cmp == ">=" {
-			versionOK = a.versionCompare(st.version, "ge", ver)
-		}
+		st := a.dpkgStatus(name)
+		versionOK := st.installed && a.versionOK(st.version, cmp, ver)
 		if versionOK || (st.hasFiles && p.Purge) {
 			list = append(list, name)
 		}
@@ -742,7 +854,7 @@ func (a *aptRun) installDeb() (module.Result, error) {
 				fields[k] = strings.TrimSpace(v)
 			}
 		}
-		if st := a.status(fields["Package"]); st.installed && a.versionCompare(st.version, "eq", fields["Version"]) {
+		if st := a.dpkgStatus(fields["Package"]); st.installed && a.versionCompare(st.version, "eq", fields["Version"]) {
 			continue
 		}
 		abs := file
