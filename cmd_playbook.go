@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"gplay/connection"
 	"gplay/diag"
 	"gplay/engine"
 	"gplay/inventory"
@@ -22,6 +23,7 @@ import (
 	"gplay/yaml11"
 
 	"github.com/urfave/cli/v3"
+	"golang.org/x/term"
 )
 
 // playbookOptions are ansible-playbook's options (lib/ansible/cli/playbook.py
@@ -217,6 +219,8 @@ func runPlaybook(ctx context.Context, o *playbookOptions) error {
 		RolesPath:      rolesPath(cfg),
 		InventoryPaths: o.Inventories,
 		Decrypter:      dec,
+		Step:           o.Step,
+		Prompter:       stdinPrompter(),
 	}
 	if o.SyntaxCheck || o.ListHosts || o.ListTasks || o.ListTags {
 		books, err := engine.Load(ctx, opts)
@@ -411,6 +415,19 @@ func applyConfig(o *playbookOptions, cfg ansibleCfg) {
 			o.NoCol = true
 		}
 	}
+}
+
+// stdinPrompter is the terminal prompter when stdin is a terminal: Ansible
+// prompts (pause, vars_prompt, --step) only when stdin is interactive.
+func stdinPrompter() engine.Prompter {
+	if !term.IsTerminal(int(os.Stdin.Fd())) {
+		return nil
+	}
+	p, err := connection.NewTerminalPrompter()
+	if err != nil {
+		return nil
+	}
+	return p
 }
 
 // hashMerge says whether hash_behaviour (ANSIBLE_HASH_BEHAVIOUR or

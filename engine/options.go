@@ -48,6 +48,16 @@ type Options struct {
 	FactsModules []string
 	// InventoryPaths are the -i sources, for inventory_dir/inventory_file.
 	InventoryPaths []string
+	// Step is --step: confirm each task at the Prompter before it runs.
+	Step bool
+	// Prompter asks the user (--step, pause, vars_prompt). Nil when stdin
+	// is not a terminal: prompts then take their defaults, as in Ansible.
+	Prompter Prompter
+}
+
+// Prompter reads an answer from the user's terminal; echo false hides it.
+type Prompter interface {
+	Prompt(ctx context.Context, prompt string, echo bool) (string, error)
 }
 
 // Inventory is what the engine needs of an inventory. Main adapts the
