@@ -3,14 +3,12 @@ package output
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
+	"sync"
+	"time"
 
 	"gplay/engine"
 	"gplay/pyval"
-
-	"github.com/fatih/color"
-	"github.com/mattn/go-isatty"
 )
 
 // TextOptions configure Text.
@@ -18,36 +16,18 @@ type TextOptions struct {
 	Verbosity int
 	// Color turns ANSI colours on; see ColorWanted.
 	Color bool
-	// Width is the banner width; 0 means 80.
+	// Width is the banner width; 0 means the terminal's width when the
+	// results writer is a terminal (at least 80), else 80.
 	Width int
-	// Check and Diff are the run's modes (diffs are shown under Diff).
+	// Diff shows diffs (the run's --diff).
 	Diff bool
+	// Live controls the live status line (LiveAuto: only when the results
+	// writer is a terminal). Tests force it on with LiveOn.
+	Live LiveMode
 }
 
-// ColorWanted decides colours as Ansible does: ANSIBLE_FORCE_COLOR wins,
-// then NO_COLOR / ANSIBLE_NOCOLOR turn them off, else only on a terminal.
-func ColorWanted(f *os.File) bool {
-	if v := os.Getenv("ANSIBLE_FORCE_COLOR"); v != "" && truthyEnv(v) {
-		return true
-	}
-	if os.Getenv("NO_COLOR") != "" {
-		return false
-	}
-	if v := os.Getenv("ANSIBLE_NOCOLOR"); v != "" && truthyEnv(v) {
-		return false
-	}
-	return isatty.IsTerminal(f.Fd())
-}
-
-func truthyEnv(v string) bool {
-	switch strings.ToLower(v) {
-	case "1", "true", "yes", "on", "y", "t":
-		return true
-	}
-	return false
-}
-
-// Text writes ansible-playbook's default (human) output.
+// Text writes ansible-playbook's default (human) output, plus the live
+// status line on a terminal. Its Report and the status ticker share mu.
 type Text struct {
 	w, errw io.Writer
 	opts    TextOptions
@@ -55,59 +35,44 @@ type Text struct {
 	// their task (the default callback reprints a banner when results of
 	// an older task arrive late, as with the free strategy).
 	lastTask string
+	// warned and deprecated hold what was printed: Ansible's Display
+	// prints each warning and deprecation once per run.
+	warned, deprecated map[string]bool
+	// itemWarnings are loop items' warnings by host, printed with the
+	// loop's result as Ansible accumulates them there.
+	itemWarnings map[string][]string
+
+	mu   sync.Mutex
+	live liveState
 }
 
-// NewText returns a Text writing results to w and warnings to errw.
+// NewText returns a Text writing results to w and warnings to errw. Call
+// Close when the run ends without a recap (an error), to stop the status
+// line.
 func NewText(w, errw io.Writer, opts TextOptions) *Text {
+	cols := terminalWidth(w)
 	if opts.Width <= 0 {
-		opts.Width = 80
+		// Display.columns is max(79, width-1); banners use columns
+		opts.Width = max(80, cols)
 	}
-	return &Text{w: w, errw: errw, opts: opts}
+	t := &Text{w: w, errw: errw, opts: opts, warned: map[string]bool{}, deprecated: map[string]bool{},
+		itemWarnings: map[string][]string{}}
+	switch opts.Live {
+	case LiveOn:
+		t.live.on = true
+	case LiveAuto:
+		t.live.on = cols > 0
+	}
+	t.live.now = time.Now
+	return t
 }
 
-type colorName int
+// c colours s as Ansible's stringc.
+func (t *Text) c(col colorName, s string) string { return stringc(t.opts.Color, col, s) }
 
-const (
-	colNone colorName = iota
-	colGreen
-	colYellow
-	colCyan
-	colRed
-	colBrightRed
-	colPurple
-	colBrightPurple
-	colBlue
-)
-
-var colorAttrs = map[colorName][]color.Attribute{
-	colGreen:        {color.Reset, color.FgGreen},
-	colYellow:       {color.Reset, color.FgYellow},
-	colCyan:         {color.Reset, color.FgCyan},
-	colRed:          {color.Reset, color.FgRed},
-	colBrightRed:    {color.Bold, color.FgRed},
-	colPurple:       {color.Reset, color.FgMagenta},
-	colBrightPurple: {color.Bold, color.FgMagenta},
-	colBlue:         {color.Reset, color.FgBlue},
-}
-
-// c colours s as Ansible's stringc, line by line.
-func (t *Text) c(col colorName, s string) string {
-	if !t.opts.Color || col == colNone {
-		return s
-	}
-	cc := color.New(colorAttrs[col]...)
-	cc.EnableColor()
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		if l != "" || i < len(lines)-1 {
-			lines[i] = cc.Sprint(l)
-		}
-	}
-	return strings.Join(lines, "\n")
-}
-
+// line writes s as Display.display does, in colour col.
 func (t *Text) line(col colorName, s string) {
-	fmt.Fprintln(t.w, t.c(col, s))
+	io.WriteString(t.w, displayText(t.opts.Color, col, s))
 }
 
 // banner prints "\nTITLE ****" padded to the width, as Display.banner.
@@ -120,8 +85,28 @@ func (t *Text) banner(msg string) {
 	fmt.Fprintf(t.w, "\n%s %s\n", msg, strings.Repeat("*", stars))
 }
 
-// Report implements engine.Reporter.
+// warn prints a warning once per run, as Display.warning.
+func (t *Text) warn(msg string) {
+	s := wrapWarning("[WARNING]: "+msg, t.opts.Width-1) + "\n"
+	if t.warned[s] {
+		return
+	}
+	t.warned[s] = true
+	io.WriteString(t.errw, displayText(t.opts.Color, colBrightPurple, s))
+}
+
+// Report implements engine.Reporter. The status line, when shown, is
+// erased before the event's lines and drawn again after them.
 func (t *Text) Report(e engine.Event) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.erase()
+	t.report(e)
+	t.track(e)
+	t.draw()
+}
+
+func (t *Text) report(e engine.Event) {
 	switch ev := e.(type) {
 	case engine.PlaybookStart:
 		if t.opts.Verbosity > 1 {
@@ -149,14 +134,21 @@ func (t *Text) Report(e engine.Event) {
 		t.line(colCyan, s)
 	case engine.HostResult:
 		t.result(ev)
+	case engine.HostDone:
+		// live status only; Ansible prints nothing
 	case engine.Warning:
-		fmt.Fprintln(t.errw, t.c(colBrightPurple, wrapWarning("[WARNING]: "+ev.Msg)))
+		t.warn(ev.Msg)
 	case engine.Deprecation:
-		fmt.Fprintln(t.errw, t.c(colPurple, "[DEPRECATION WARNING]: "+ev.Msg))
+		s := "[DEPRECATION WARNING]: " + ev.Msg
+		if !t.deprecated[s] {
+			t.deprecated[s] = true
+			io.WriteString(t.errw, displayText(t.opts.Color, colPurple, s))
+		}
 	case engine.Message:
 		col := colNone
 		if strings.HasPrefix(ev.Text, "FAILED - RETRYING") {
-			col = colRed
+			// v2_runner_retry uses COLOR_DEBUG
+			col = colDarkGray
 		}
 		if ev.Text == "NO MORE HOSTS LEFT" {
 			t.banner(ev.Text)
@@ -164,15 +156,19 @@ func (t *Text) Report(e engine.Event) {
 		}
 		t.line(col, ev.Text)
 	case engine.Recap:
+		t.stopTicker()
 		t.recap(ev)
 	}
 }
 
 // wrapWarning wraps a warning as Display.warning does with Python's
-// textwrap.wrap at 79 columns: greedy, breaking after hyphens inside words
-// and splitting words longer than a line.
-func wrapWarning(s string) string {
-	const width = 79
+// textwrap.wrap at width (Display.columns, 79 on an 80-column terminal):
+// greedy, breaking after hyphens inside words and splitting words longer
+// than a line.
+func wrapWarning(s string, width int) string {
+	if width < 79 {
+		width = 79
+	}
 	var chunks []string
 	for _, w := range strings.Fields(s) {
 		// break after a hyphen that follows a letter and precedes one
@@ -295,22 +291,39 @@ func (t *Text) itemLabel(ev engine.HostResult) string {
 	return pyval.Str(ev.Label)
 }
 
+// result prints a host's result in the default callback's order: the diff
+// (changed results under --diff), the warnings, then the status line.
 func (t *Text) result(ev engine.HostResult) {
-	if ev.Diff && ev.Result != nil && !ev.NoLog {
-		if d, ok := ev.Result.Get("diff"); ok && (ev.Status == engine.StatusChanged || ev.Status == engine.StatusOK) {
+	ok := ev.Status == engine.StatusChanged || ev.Status == engine.StatusOK
+	if ev.Diff && ok && ev.Result != nil && !ev.NoLog && truthy(ev.Result, "changed") {
+		// v2_on_file_diff shows diffs of changed results only
+		if d, has := ev.Result.Get("diff"); has {
 			if s := t.renderDiff(d); s != "" {
-				fmt.Fprint(t.w, s)
-			}
-		}
-	}
-	if ev.Result != nil {
-		if w, ok := ev.Result.Get("warnings"); ok {
-			for _, x := range listItems(w) {
-				fmt.Fprintln(t.errw, t.c(colBrightPurple, wrapWarning("[WARNING]: "+pyval.Str(x))))
+				io.WriteString(t.w, displayText(false, colNone, s))
 			}
 		}
 	}
 	host := t.hostLabel(ev)
+	warnings := resultWarnings(ev)
+	switch {
+	case ev.IsItem:
+		// the loop's result carries its items' warnings; only a failed
+		// item prints them at once (v2_runner_item_on_failed)
+		t.itemWarnings[ev.Host] = append(t.itemWarnings[ev.Host], warnings...)
+		if ev.Status != engine.StatusFailed && ev.Status != engine.StatusUnreachable {
+			warnings = nil
+		}
+	case ev.Looped:
+		warnings = append(t.itemWarnings[ev.Host], warnings...)
+		delete(t.itemWarnings, ev.Host)
+	}
+	if ev.Status == engine.StatusSkipped || (ev.Status == engine.StatusUnreachable && !ev.IsItem) {
+		// v2_runner_on_skipped and _on_unreachable handle no warnings
+		warnings = nil
+	}
+	for _, w := range warnings {
+		t.warn(w)
+	}
 	// a censored loop result has no results left, so the default callback
 	// shows it as a plain result
 	if ev.Looped && !ev.NoLog {
@@ -322,7 +335,7 @@ func (t *Text) result(ev engine.HostResult) {
 		case ev.Status == engine.StatusSkipped:
 			// v2_runner_on_skipped prints the host once more when every
 			// item was skipped
-			t.line(colCyan, "skipping: ["+host+"]")
+			t.line(colCyan, "skipping: ["+ev.Host+"]")
 		}
 		return
 	}
@@ -341,7 +354,8 @@ func (t *Text) result(ev engine.HostResult) {
 		}
 		t.line(col, s)
 	case engine.StatusSkipped:
-		s := "skipping: [" + host + "]"
+		// skipped lines name the host without its delegate
+		s := "skipping: [" + ev.Host + "]"
 		if ev.IsItem {
 			// the default callback leaves a space after skipped items
 			s += " => (item=" + t.itemLabel(ev) + ") "
@@ -350,25 +364,41 @@ func (t *Text) result(ev engine.HostResult) {
 			s += " => " + t.dump(ev)
 		}
 		t.line(colCyan, s)
-	case engine.StatusFailed:
-		if ev.IsItem {
+	case engine.StatusFailed, engine.StatusUnreachable:
+		switch {
+		case ev.IsItem:
+			// v2_runner_item_on_failed takes unreachable items too
 			t.line(colRed, "failed: ["+host+"] (item="+t.itemLabel(ev)+") => "+t.dump(ev))
-		} else {
+		case ev.Status == engine.StatusFailed:
 			t.line(colRed, "fatal: ["+host+"]: FAILED! => "+t.dump(ev))
+		default:
+			t.line(colBrightRed, "fatal: ["+host+"]: UNREACHABLE! => "+t.dump(ev))
 		}
 		if ev.Ignored && !ev.IsItem {
 			t.line(colCyan, "...ignoring")
 		}
-	case engine.StatusUnreachable:
-		if ev.IsItem {
-			t.line(colBrightRed, "unreachable: ["+host+"] (item="+t.itemLabel(ev)+") => "+t.dump(ev))
-		} else {
-			t.line(colBrightRed, "fatal: ["+host+"]: UNREACHABLE! => "+t.dump(ev))
-		}
-		if ev.Ignored {
-			t.line(colCyan, "...ignoring")
-		}
 	}
+}
+
+// resultWarnings are the warnings a result carries.
+func resultWarnings(ev engine.HostResult) []string {
+	if ev.Result == nil || ev.NoLog {
+		return nil
+	}
+	w, ok := ev.Result.Get("warnings")
+	if !ok || w == nil {
+		return nil
+	}
+	var out []string
+	for _, x := range listItems(w) {
+		out = append(out, pyval.Str(x))
+	}
+	return out
+}
+
+func truthy(d *pyval.Dict, k string) bool {
+	v, ok := d.Get(k)
+	return ok && pyval.Truth(v)
 }
 
 func listItems(v any) []any {
@@ -380,22 +410,25 @@ func listItems(v any) []any {
 
 func (t *Text) recap(ev engine.Recap) {
 	t.banner("PLAY RECAP")
+	on := t.opts.Color
 	for _, h := range ev.Hosts {
-		col := colGreen
-		switch {
-		case h.Failed > 0 || h.Unreachable > 0:
-			col = colRed
-		case h.Changed > 0:
-			col = colYellow
-		}
+		// hostcolor: the coloured name is padded to 37, 26 plus the
+		// escape sequences' 11 bytes
 		name := fmt.Sprintf("%-26s", h.Host)
-		if t.opts.Color {
-			name = fmt.Sprintf("%-37s", t.c(col, h.Host))
+		if on {
+			col := colGreen
+			switch {
+			case h.Failed > 0 || h.Unreachable > 0:
+				col = colRed
+			case h.Changed > 0:
+				col = colYellow
+			}
+			name = fmt.Sprintf("%-37s", stringc(on, col, h.Host))
 		}
 		cnt := func(lead string, n int, col colorName) string {
 			s := fmt.Sprintf("%s=%-4d", lead, n)
 			if n != 0 {
-				return t.c(col, s)
+				return stringc(on, col, s)
 			}
 			return s
 		}
@@ -403,7 +436,7 @@ func (t *Text) recap(ev engine.Recap) {
 			cnt("ok", h.OK, colGreen), cnt("changed", h.Changed, colYellow),
 			cnt("unreachable", h.Unreachable, colBrightRed), cnt("failed", h.Failed, colRed),
 			cnt("skipped", h.Skipped, colCyan), cnt("rescued", h.Rescued, colGreen),
-			cnt("ignored", h.Ignored, colPurple))
+			cnt("ignored", h.Ignored, colBrightPurple))
 	}
 	fmt.Fprintln(t.w)
 }
