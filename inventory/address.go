@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Host address patterns of parsing/utils/addresses.py. Python's label
@@ -21,22 +22,26 @@ const (
 	label        = `(?:` + wordChar + `|` + alnumRange + `)(?:` + wordChar + `|-|` + alnumRange + `)*`
 )
 
+// The address patterns compile on first use: the gplay binary is also the
+// agent on every target, which never parses an inventory and should not
+// pay for them at start.
 var (
-	reBracketedHostPort = regexp.MustCompile(`^\[(.+)\]:([0-9]+)$`)
-	reHostPort          = regexp.MustCompile(`^((?:[^:\[\]]|\[[^\]]*\])*):([0-9]+)$`)
-	reIPv4              = regexp.MustCompile(`(?i)^(?:` + ipv4Comp + `\.){3}` + ipv4Comp + `$`)
-	reIPv6              = regexp.MustCompile(`(?i)^(?:` + strings.Join([]string{
-		`(?:C:){7}C`, `(?:C:){1,6}:`, `(?:C:)(?::C){1,6}`, `(?:C:){2}(?::C){1,5}`, `(?:C:){3}(?::C){1,4}`,
-		`(?:C:){4}(?::C){1,3}`, `(?:C:){5}(?::C){1,2}`, `(?:C:){6}(?::C)`, `:(?::C){1,6}`, `C?::`,
-		`(?:0:){6}(?:C\.){3}C`, `::(?:ffff:)?(?:C\.){3}C`, `(?:0:){5}ffff:(?:C\.){3}C`,
-	}, "|") + `)$`)
-	reHostname = regexp.MustCompile(`(?i)^` + label + `(?:\.` + label + `)*$`)
+	reBracketedHostPort = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\[(.+)\]:([0-9]+)$`) })
+	reHostPort          = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^((?:[^:\[\]]|\[[^\]]*\])*):([0-9]+)$`) })
+	reIPv4              = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)^(?:` + ipv4Comp + `\.){3}` + ipv4Comp + `$`)
+	})
+	reIPv6 = sync.OnceValue(func() *regexp.Regexp {
+		alts := strings.Join([]string{
+			`(?:C:){7}C`, `(?:C:){1,6}:`, `(?:C:)(?::C){1,6}`, `(?:C:){2}(?::C){1,5}`, `(?:C:){3}(?::C){1,4}`,
+			`(?:C:){4}(?::C){1,3}`, `(?:C:){5}(?::C){1,2}`, `(?:C:){6}(?::C)`, `:(?::C){1,6}`, `C?::`,
+			`(?:0:){6}(?:C\.){3}C`, `::(?:ffff:)?(?:C\.){3}C`, `(?:0:){5}ffff:(?:C\.){3}C`,
+		}, "|")
+		// C stands for one IPv6 component in the alternatives above.
+		return regexp.MustCompile(`(?i)^(?:` + strings.ReplaceAll(alts, "C", ipv6Comp) + `)$`)
+	})
+	reHostname = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^` + label + `(?:\.` + label + `)*$`) })
 )
-
-func init() {
-	// C stands for one IPv6 component in the alternatives above.
-	reIPv6 = regexp.MustCompile(strings.ReplaceAll(reIPv6.String(), "C", ipv6Comp))
-}
 
 // validLabels checks what Python's (?<![_-]) does: no dot-separated label
 // ends with _ or -.
@@ -55,7 +60,7 @@ var errNotAddress = errors.New("not a valid network hostname")
 // host and port (0 when absent).
 func parseAddress(address string, allowRanges bool) (string, int, error) {
 	port := 0
-	for _, re := range []*regexp.Regexp{reBracketedHostPort, reHostPort} {
+	for _, re := range []*regexp.Regexp{reBracketedHostPort(), reHostPort()} {
 		if m := re.FindStringSubmatch(address); m != nil {
 			address = m[1]
 			p, err := strconv.Atoi(m[2])
@@ -65,8 +70,8 @@ func parseAddress(address string, allowRanges bool) (string, int, error) {
 			port = p
 		}
 	}
-	ok := reIPv4.MatchString(address) || reIPv6.MatchString(address) ||
-		(reHostname.MatchString(address) && validLabels(address))
+	ok := reIPv4().MatchString(address) || reIPv6().MatchString(address) ||
+		(reHostname().MatchString(address) && validLabels(address))
 	if !ok {
 		return "", 0, fmt.Errorf("%w: %s", errNotAddress, address)
 	}

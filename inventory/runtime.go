@@ -98,7 +98,7 @@ func (inv *Inventory) GroupsDict() *pyval.Dict {
 // ShortName is inventory_hostname_short: the name up to the first dot,
 // or the whole name for an IP address.
 func (h *Host) ShortName() string {
-	if reIPv4.MatchString(h.Name) || reIPv6.MatchString(h.Name) {
+	if reIPv4().MatchString(h.Name) || reIPv6().MatchString(h.Name) {
 		return h.Name
 	}
 	name, _, _ := strings.Cut(h.Name, ".")
