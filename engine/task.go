@@ -658,6 +658,7 @@ func (hr *hostRun) controllerContent(ctx context.Context, sc *scope, spec module
 					continue
 				}
 				fo := templateFileOptions(args)
+				fo.Loader = hr.templateLoader(path)
 				tsc := sc.with(pyval.DictOf("ansible_managed", "Ansible managed", "template_path", path, "template_host", "localhost", "template_uid", "root",
 					"template_fullpath", path, "template_destpath", get(args, "dest"), "template_run_date", time.Now().Format("2006-01-02 15:04:05.000000")))
 				s, err := hr.pr.r.env.Render(ctx, string(f.Data), tsc, fo)

@@ -148,10 +148,14 @@ func (e *Env) compile(src string, opts lexOpts) ([]stmt, error) {
 }
 
 func (s *state) loadTemplate(name string) ([]stmt, error) {
-	if s.env.opts.Loader == nil {
+	loader := s.loader
+	if loader == nil {
+		loader = s.env.opts.Loader
+	}
+	if loader == nil {
 		return nil, &Error{Kind: ErrRuntime, Msg: name}
 	}
-	src, err := s.env.opts.Loader.Load(name)
+	src, err := loader.Load(name)
 	if err != nil {
 		if errors.Is(err, ErrTemplateNotFound) {
 			return nil, err
@@ -173,6 +177,9 @@ func IsTemplate(s string) bool {
 type FileOptions struct {
 	KeepBlockNewline bool // trim_blocks: false
 	LstripBlocks     bool
+	// Loader finds templates named by include, import and extends in this
+	// file (the template module's search path); nil uses the Env's.
+	Loader Loader
 }
 
 // Render renders src as the template module renders a file: the result is
@@ -191,9 +198,9 @@ func (e *Env) Render(ctx context.Context, src string, vars Vars, fo FileOptions)
 	if err != nil {
 		return "", withTemplate(err, text)
 	}
-	s := &state{env: e, ctx: ctx, vars: vars, lex: opts}
+	s := &state{env: e, ctx: ctx, vars: vars, lex: opts, loader: fo.Loader}
 	out := &output{}
-	if err := s.exec(body, newFrame(nil), out); err != nil {
+	if err := s.execTemplate(body, newFrame(nil), out); err != nil {
 		if e.opts.IgnoreUndefined && KindOf(err) == ErrUndefined {
 			return text, nil
 		}

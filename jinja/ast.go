@@ -188,9 +188,15 @@ type (
 		X expr
 	}
 	blockStmt struct {
-		P    Pos
-		Name string
-		Body []stmt
+		P        Pos
+		Name     string
+		Body     []stmt
+		Scoped   bool
+		Required bool
+	}
+	extendsStmt struct {
+		P        Pos
+		Template expr
 	}
 )
 
@@ -211,3 +217,4 @@ func (s *breakStmt) stmtPos() Pos       { return s.P }
 func (s *continueStmt) stmtPos() Pos    { return s.P }
 func (s *doStmt) stmtPos() Pos          { return s.P }
 func (s *blockStmt) stmtPos() Pos       { return s.P }
+func (s *extendsStmt) stmtPos() Pos     { return s.P }

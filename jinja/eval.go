@@ -3,6 +3,7 @@ package jinja
 import (
 	"context"
 	"errors"
+	"sort"
 	"strings"
 
 	"gplay/pyval"
@@ -28,6 +29,11 @@ type state struct {
 	// resolves a name once, so `l.append(x)` then `l` sees the same list.
 	resolved map[string]any
 	steps    int
+	// loader overrides the Env's Loader for this render (FileOptions).
+	loader Loader
+	// blocks is the inheritance chain of the template being rendered:
+	// per block name, the most derived definition first.
+	blocks map[string][]*blockStmt
 	// unsafe records that an unsafe value (!unsafe, a lookup result) was
 	// used, so the result must not be templated again (AnsibleContext).
 	unsafe bool
@@ -96,6 +102,9 @@ func (o *output) String() string {
 func (s *state) lookupName(name string, f *frame) any {
 	if v, ok := f.lookup(name); ok {
 		return v
+	}
+	if name == "self" && s.blocks != nil {
+		return s.selfRef(f)
 	}
 	if s.vars != nil {
 		if v, ok := s.resolved[name]; ok {
@@ -275,7 +284,10 @@ func (s *state) execOne(st stmt, f *frame, out *output) error {
 		_, err := s.evalExpr(n.X, f)
 		return err
 	case *blockStmt:
-		return s.exec(n.Body, newFrame(f), out)
+		return s.execBlock(n, f, out)
+	case *extendsStmt:
+		// only a template's top level may extend (execRoot handles it)
+		return at(&Error{Kind: ErrSyntax, Msg: "extends is only allowed at the top level of a template"}, n.P)
 	}
 	return nil
 }
@@ -423,7 +435,7 @@ func (s *state) execInclude(n *includeStmt, f *frame, out *output) error {
 			cp.vars = nil
 			sub = &cp
 		}
-		return sub.exec(body, newFrame(parent), out)
+		return sub.execTemplate(body, newFrame(parent), out)
 	}
 	if n.IgnoreMissing {
 		return nil
@@ -1110,4 +1122,165 @@ func evalConcat(o *output) any {
 		}
 	}
 	return s
+}
+
+// ---- template inheritance ----
+
+// execTemplate renders a whole template: its blocks join the inheritance
+// chain and, once an {% extends %} is met, the rest of the template only
+// defines things and the parent renders instead, with the child's blocks
+// in place of its own (Jinja's root render function).
+func (s *state) execTemplate(body []stmt, f *frame, out *output) error {
+	saved := s.blocks
+	s.blocks = map[string][]*blockStmt{}
+	defer func() { s.blocks = saved }()
+	if err := addBlocks(body, s.blocks); err != nil {
+		return err
+	}
+	for {
+		parent, err := s.execRoot(body, f, out)
+		if err != nil || parent == nil {
+			return err
+		}
+		if err := addBlocks(parent, s.blocks); err != nil {
+			return err
+		}
+		body = parent
+	}
+}
+
+// execRoot runs a template's top level and returns the parent it extends,
+// if any. After the extends tag output is dropped, as Jinja does.
+func (s *state) execRoot(body []stmt, f *frame, out *output) ([]stmt, error) {
+	var parent []stmt
+	for _, st := range body {
+		ex, ok := st.(*extendsStmt)
+		if !ok {
+			if parent == nil {
+				if err := s.exec([]stmt{st}, f, out); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			switch st.(type) {
+			case *dataStmt, *outputStmt, *blockStmt:
+				continue
+			}
+			if err := s.exec([]stmt{st}, f, &output{}); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if parent != nil {
+			return nil, at(rtErr("extended multiple times"), ex.P)
+		}
+		name, err := s.evalExpr(ex.Template, f)
+		if err != nil {
+			return nil, err
+		}
+		str, err := toText(name)
+		if err != nil {
+			return nil, at(err, ex.P)
+		}
+		if s.depth >= maxDepth {
+			return nil, at(rtErr("maximum recursion depth exceeded"), ex.P)
+		}
+		s.depth++
+		defer func() { s.depth-- }()
+		if parent, err = s.loadTemplate(str); err != nil {
+			if errors.Is(err, ErrTemplateNotFound) {
+				err = rtErr("%s", str)
+			}
+			return nil, at(err, ex.P)
+		}
+	}
+	return parent, nil
+}
+
+// addBlocks appends body's blocks (nested ones too) to the chain: the
+// child's come first, so blocks[name][0] is the one that renders.
+func addBlocks(body []stmt, blocks map[string][]*blockStmt) error {
+	seen := map[string]bool{}
+	var walk func([]stmt) error
+	walk = func(body []stmt) error {
+		for _, st := range body {
+			var inner [][]stmt
+			switch n := st.(type) {
+			case *blockStmt:
+				if seen[n.Name] {
+					return at(&Error{Kind: ErrSyntax, Msg: "block " + pyQuote(n.Name) + " defined twice"}, n.P)
+				}
+				seen[n.Name] = true
+				blocks[n.Name] = append(blocks[n.Name], n)
+				inner = append(inner, n.Body)
+			case *ifStmt:
+				inner = append(inner, n.Body, n.Else)
+			case *forStmt:
+				inner = append(inner, n.Body, n.Else)
+			case *withStmt:
+				inner = append(inner, n.Body)
+			case *filterBlockStmt:
+				inner = append(inner, n.Body)
+			}
+			for _, b := range inner {
+				if err := walk(b); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	return walk(body)
+}
+
+// selfRef is Jinja's `self`: each block of the chain as a callable
+// rendering it ({{ self.title() }} repeats a block).
+func (s *state) selfRef(f *frame) *pyval.Dict {
+	d := pyval.NewDict(len(s.blocks))
+	names := make([]string, 0, len(s.blocks))
+	for name := range s.blocks {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		chain := s.blocks[name]
+		d.Set(name, &function{name: name, fn: func(s *state, args []any, kw *kwargs) (any, error) {
+			o := &output{}
+			if err := s.execBlockAt(chain, 0, f, o); err != nil {
+				return nil, err
+			}
+			return o.String(), nil
+		}})
+	}
+	return d
+}
+
+// execBlock renders block n: the most derived override in the chain, with
+// super() rendering the next one up.
+func (s *state) execBlock(n *blockStmt, f *frame, out *output) error {
+	chain := s.blocks[n.Name]
+	if len(chain) == 0 {
+		chain = []*blockStmt{n}
+	}
+	return s.execBlockAt(chain, 0, f, out)
+}
+
+func (s *state) execBlockAt(chain []*blockStmt, i int, f *frame, out *output) error {
+	b := chain[i]
+	if b.Required {
+		// an override further down the chain must exist and not be required
+		return at(rtErr("Required block %s not found", pyQuote(b.Name)), b.P)
+	}
+	inner := newFrame(f)
+	inner.vars["super"] = &function{name: "super", fn: func(s *state, args []any, kw *kwargs) (any, error) {
+		if i+1 >= len(chain) {
+			return pyval.Undefined{Name: "super", Hint: "there is no parent block called " + pyQuote(b.Name) + "."}, nil
+		}
+		o := &output{}
+		if err := s.execBlockAt(chain, i+1, f, o); err != nil {
+			return nil, err
+		}
+		return o.String(), nil
+	}}
+	return s.exec(b.Body, inner, out)
 }

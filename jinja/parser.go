@@ -223,6 +223,13 @@ func (p *parser) parseStatement() (stmt, error) {
 		return p.parseWith()
 	case "block":
 		return p.parseBlock()
+	case "extends":
+		p.next()
+		e, err := p.parseExpression(true)
+		if err != nil {
+			return nil, err
+		}
+		return &extendsStmt{P: t.pos, Template: e}, p.blockEnd()
 	case "do":
 		if !p.env.hasExtension("do") {
 			break
@@ -671,6 +678,14 @@ func (p *parser) parseBlock() (stmt, error) {
 	if err != nil {
 		return nil, err
 	}
+	node := &blockStmt{P: t.pos, Name: n.val}
+	for p.isName("scoped") || p.isName("required") {
+		if p.next().val == "scoped" {
+			node.Scoped = true
+		} else {
+			node.Required = true
+		}
+	}
 	if err := p.blockEnd(); err != nil {
 		return nil, err
 	}
@@ -678,11 +693,20 @@ func (p *parser) parseBlock() (stmt, error) {
 	if err != nil {
 		return nil, err
 	}
+	if node.Required {
+		// a required block may hold only whitespace and comments
+		for _, st := range body {
+			if d, ok := st.(*dataStmt); !ok || strings.TrimSpace(d.Text) != "" {
+				return nil, p.errf(t, "Required blocks can only contain comments or whitespace")
+			}
+		}
+	}
+	node.Body = body
 	p.next()
 	if p.cur().kind == tName {
 		p.next()
 	}
-	return &blockStmt{P: t.pos, Name: n.val, Body: body}, p.blockEnd()
+	return node, p.blockEnd()
 }
 
 // ---- expressions ----
