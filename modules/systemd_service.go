@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"gplay/module"
@@ -13,7 +14,9 @@ import (
 
 // systemdModule is ansible.builtin.systemd_service (also known as
 // systemd): unit state, enablement and masking through systemctl, with
-// the unit's `systemctl show` properties returned as status.
+// the unit's `systemctl show` properties returned as status. That one
+// `systemctl show` also answers is-enabled and masked for ordinary units,
+// so an idempotent task runs one systemctl; it acts only on a difference.
 //
 // Difference from Ansible, on purpose: under check mode a unit that does
 // not exist yet (an earlier task of the run would install it) is not a
@@ -238,10 +241,16 @@ func runSystemd(ctx context.Context, req module.Request, p systemdParams) (modul
 		return false, fmt.Errorf("Could not find the requested service %s: host", unit)
 	}
 	predicted := false
-	var would []string // actions predicted for a unit not installed yet
+	var would []string  // actions predicted for a unit not installed yet
+	shown := out.Status // what show said, while it still holds
 	if p.Masked != nil {
-		r, _ := sc.query("is-enabled", unit) // exit status is not the answer; the output is
-		masked := strings.TrimSpace(toText(r.Stdout)) == "masked"
+		var masked bool
+		if state, ok := unitFileState(out.Status, unit, p.Scope); ok {
+			masked = state == "masked"
+		} else {
+			r, _ := sc.query("is-enabled", unit) // exit status is not the answer; the output is
+			masked = strings.TrimSpace(toText(r.Stdout)) == "masked"
+		}
 		if masked != *p.Masked {
 			res.Changed = true
 			action := "unmask"
@@ -249,6 +258,7 @@ func runSystemd(ctx context.Context, req module.Request, p systemdParams) (modul
 				action = "mask"
 			}
 			if !req.Check {
+				shown = nil // masking changed the unit file state
 				if r, err := sc.exec(action, unit); err != nil || r.RC != 0 {
 					if _, err := missing(); err != nil {
 						return module.Result{Return: out}, err
@@ -272,20 +282,8 @@ func runSystemd(ctx context.Context, req module.Request, p systemdParams) (modul
 			if *p.Enabled {
 				would = append(would, "enable")
 			}
-		} else {
-			r, err := sc.query("is-enabled", unit, "-l")
-			if err != nil {
-				return module.Result{}, err
-			}
-			lines := splitLines(strings.TrimRight(toText(r.Stdout), "\n"))
-			switch r.RC {
-			case 0:
-				enabled = !(len(lines) == 1 && (lines[0] == "indirect" || lines[0] == "alias"))
-			case 1:
-				if p.Scope == "system" && isInitd && !strings.HasSuffix(strings.TrimSpace(toText(r.Stdout)), "disabled") && sysvEnabled(unit) {
-					enabled = true
-				}
-			}
+		} else if enabled, err = isEnabled(sc, unit, shown, p.Scope, isInitd); err != nil {
+			return module.Result{}, err
 		}
 		out.Enabled = boolp(enabled)
 		if enabled != *p.Enabled {
@@ -358,6 +356,63 @@ func runSystemd(ctx context.Context, req module.Request, p systemdParams) (modul
 	}
 	res.Return = out
 	return res, nil
+}
+
+// isEnabled is Ansible's enabled test: `systemctl is-enabled UNIT -l`
+// exits 0 (but a lone "indirect" or "alias" is not enabled), or, for a
+// SysV script, an S link in /etc/rc?.d. The unit's UnitFileState from the
+// status already read answers it without another systemctl when the answer
+// cannot depend on is-enabled's own output (see unitFileState).
+func isEnabled(sc systemctl, unit string, status map[string]string, scope string, isInitd bool) (bool, error) {
+	if state, ok := unitFileState(status, unit, scope); ok {
+		switch state {
+		case "enabled", "enabled-runtime", "static":
+			return true, nil // is-enabled exits 0 and prints more than "indirect"/"alias"
+		case "disabled", "masked", "masked-runtime", "linked", "linked-runtime":
+			if !isInitd {
+				return false, nil // is-enabled exits 1; no init script to look at
+			}
+		}
+	}
+	r, err := sc.query("is-enabled", unit, "-l")
+	if err != nil {
+		return false, err
+	}
+	lines := splitLines(strings.TrimRight(toText(r.Stdout), "\n"))
+	switch r.RC {
+	case 0:
+		return !(len(lines) == 1 && (lines[0] == "indirect" || lines[0] == "alias")), nil
+	case 1:
+		if scope == "system" && isInitd && !strings.HasSuffix(strings.TrimSpace(toText(r.Stdout)), "disabled") && sysvEnabled(unit) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// unitSuffixes are systemd's unit types; a name without one is a service.
+var unitSuffixes = []string{".service", ".socket", ".target", ".device", ".mount", ".automount",
+	".swap", ".timer", ".path", ".slice", ".scope"}
+
+// unitFileState returns the UnitFileState of `systemctl show` output when
+// it is what `systemctl is-enabled` prints for unit: a loaded system unit
+// shown under its own name. An alias name is shown as the unit it points to
+// (is-enabled says "alias"), and units without a state of their own
+// (generated from SysV scripts, transient) make is-enabled ask elsewhere,
+// so those report ok=false and the caller runs is-enabled.
+func unitFileState(status map[string]string, unit, scope string) (string, bool) {
+	if scope != "system" || status["LoadState"] != "loaded" && status["LoadState"] != "masked" {
+		return "", false
+	}
+	id := unit
+	if !slices.ContainsFunc(unitSuffixes, func(s string) bool { return strings.HasSuffix(unit, s) }) {
+		id += ".service"
+	}
+	st := status["UnitFileState"]
+	if status["Id"] != id || st == "" || st == "generated" || st == "transient" {
+		return "", false
+	}
+	return st, true
 }
 
 func errOrEmpty(err error) string {

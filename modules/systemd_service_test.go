@@ -1,6 +1,7 @@
 package modules
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -87,7 +88,14 @@ func TestSystemdUnit(t *testing.T) {
 			out, _ := exec.Command("systemctl", "is-enabled", unit).Output()
 			return strings.TrimSpace(string(out)) == "masked"
 		}},
-		{"unmask", []any{"masked", false}, func() bool { return true }},
+		{"unmask and enable", []any{"masked", false, "enabled", true}, func() bool {
+			out, _ := exec.Command("systemctl", "is-enabled", unit).Output()
+			return strings.TrimSpace(string(out)) == "enabled"
+		}},
+		{"stopped and disable", []any{"state", "stopped", "enabled", false}, func() bool {
+			out, _ := exec.Command("systemctl", "is-enabled", unit).Output()
+			return active() != "active" && strings.TrimSpace(string(out)) == "disabled"
+		}},
 	}
 	for _, s := range steps {
 		s := s
@@ -129,5 +137,50 @@ func TestSystemdUnit(t *testing.T) {
 	if _, err := moduletest.RunModule(t, systemdModule{}, moduletest.Args("name", "gplay-not-installed.service", "state", "started"), false); err == nil ||
 		!strings.Contains(err.Error(), "Could not find the requested service gplay-not-installed.service: host") {
 		t.Errorf("real run for a missing unit: error = %v", err)
+	}
+}
+
+// TestSystemdEnabledFromShow compares the enabled and masked answers
+// taken from `systemctl show` with what `systemctl is-enabled` says, for
+// every unit file of the host plus alias and missing names, with and
+// without an init script beside the unit.
+func TestSystemdEnabledFromShow(t *testing.T) {
+	moduletest.RequireSystemd(t)
+	out, err := exec.Command("systemctl", "list-unit-files", "--no-legend", "--plain").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	units := []string{"ssh", "sshd", "gplay-no-such-unit", "getty@tty1", "dbus"}
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if f := strings.Fields(l); len(f) > 0 {
+			units = append(units, f[0])
+		}
+	}
+	sc := systemctl{ctx: context.Background(), h: module.Local(nil)}
+	fast := 0
+	for _, unit := range units {
+		r, err := sc.query("show", unit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		status := parseSystemctlShow(toText(r.Stdout))
+		for _, initd := range []bool{false, true} {
+			got, err1 := isEnabled(sc, unit, status, "system", initd)
+			want, err2 := isEnabled(sc, unit, nil, "system", initd)
+			if err1 != nil || err2 != nil || got != want {
+				t.Errorf("%s (init script %v): enabled from show = %v, %v; from is-enabled = %v, %v (UnitFileState %q)",
+					unit, initd, got, err1, want, err2, status["UnitFileState"])
+			}
+		}
+		if state, ok := unitFileState(status, unit, "system"); ok {
+			fast++
+			r, _ := sc.query("is-enabled", unit)
+			if masked := strings.TrimSpace(toText(r.Stdout)) == "masked"; masked != (state == "masked") {
+				t.Errorf("%s: masked from show = %v, is-enabled says %q", unit, state == "masked", r.Stdout)
+			}
+		}
+	}
+	if fast < len(units)/2 {
+		t.Errorf("show answered only %d of %d units", fast, len(units))
 	}
 }

@@ -38,8 +38,8 @@ func TestModulesOnHost(t *testing.T) {
 	}
 	// apt needs package lists on the host first
 	exec.Command("ssh", append(sshOpts, "root@"+h.Addr, "apt-get update -qq")...).Run()
-	out := run("TestSystemd|TestParseSystemctlShow|TestApt|TestUserAndGroup|TestSetupFacts")
-	for _, want := range []string{"--- PASS: TestSystemdUnit", "--- PASS: TestAptInstallRemove", "--- PASS: TestAptCheckMode"} {
+	out := run("TestSystemd|TestParseSystemctlShow|TestApt|TestDpkg|TestParseDpkg|TestUserAndGroup|TestSetupFacts")
+	for _, want := range []string{"--- PASS: TestSystemdUnit", "--- PASS: TestSystemdEnabledFromShow", "--- PASS: TestAptInstallRemove", "--- PASS: TestAptCheckMode", "--- PASS: TestDpkgStatusMatchesDpkgQuery"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("%q missing from the host's test output:\n%s", want, out)
 		}
