@@ -88,7 +88,7 @@
 // bits are *big.Int inside this package only (pyval has no such kind, so
 // pyval.Equal compares them by identity); hashable-set filters (union and
 // friends on two strings) keep order instead of Python's set order;
-// lipsum, extends/blocks inheritance and the i18n extension are missing.
+// lipsum and the i18n extension are missing.
 //
 // jinja imports pyval and the standard library (plus regexp2, yaml/v4 and
 // x/crypto/bcrypt); it must not import the engine or anything above it.
