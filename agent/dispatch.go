@@ -20,6 +20,10 @@ type Request struct {
 	InventoryHostname string
 	// Host is where the module acts; nil means this machine.
 	Host module.Host
+	// AsyncJID, when set, starts the module as an async job with this id
+	// and a limit of AsyncTimeout seconds, answering at once (async.go).
+	AsyncJID     string
+	AsyncTimeout int
 }
 
 // ErrUnknownModule is returned for a module the registry does not have.
@@ -36,6 +40,9 @@ func Dispatch(ctx context.Context, reg *module.Registry, req Request) (res modul
 	m, ok := reg.Lookup(req.Module)
 	if !ok {
 		return module.Result{}, fmt.Errorf("%w: %s", ErrUnknownModule, req.Module)
+	}
+	if req.AsyncJID != "" {
+		return startLocalJob(reg, req)
 	}
 	defer func() {
 		if r := recover(); r != nil {

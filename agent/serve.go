@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 
 	"gplay/module"
@@ -17,7 +18,13 @@ import (
 // closed the channel, was killed, or the network went away), every running
 // request is cancelled and Serve returns once they have stopped, so the
 // agent never outlives its controller.
+//
+// A process started with GPLAY_ASYNC_JOB set is a detached async job
+// (async.go): it runs that job and returns without serving.
 func Serve(ctx context.Context, r io.Reader, w io.Writer, reg *module.Registry, hello Hello) error {
+	if p := os.Getenv(jobEnv); p != "" {
+		return runJobFile(reg, p)
+	}
 	ctx, cancelAll := context.WithCancel(ctx)
 	defer cancelAll()
 	hello.Protocol = ProtocolVersion
@@ -77,7 +84,16 @@ func handle(ctx context.Context, reg *module.Registry, wr *wireRequest) *wireRes
 	resp := &wireResponse{ID: wr.ID}
 	req, err := decodeRequest(wr)
 	var res module.Result
-	if err == nil {
+	switch {
+	case err != nil:
+	case req.AsyncJID != "":
+		if _, ok := reg.Lookup(req.Module); !ok {
+			err = fmt.Errorf("%w: %s", ErrUnknownModule, req.Module)
+			break
+		}
+		// a job that must outlive this agent and the controller
+		res, err = startDetachedJob(wr, req)
+	default:
 		res, err = Dispatch(ctx, reg, req)
 	}
 	if err != nil {

@@ -47,6 +47,8 @@ type wireRequest struct {
 	Content           map[string]*module.Content `json:"content,omitempty"`
 	Env               map[string]string          `json:"env,omitempty"`
 	InventoryHostname string                     `json:"inventory_hostname,omitempty"`
+	AsyncJID          string                     `json:"async_jid,omitempty"`
+	AsyncTimeout      int                        `json:"async_timeout,omitempty"`
 }
 
 // wireResponse answers one request. Result is module.EncodeResult's form:
@@ -103,6 +105,7 @@ func encodeRequest(id uint64, req Request) (*wireRequest, error) {
 	w := &wireRequest{
 		ID: id, Module: req.Module, Check: req.Check, Diff: req.Diff,
 		Content: req.Content, Env: req.Env, InventoryHostname: req.InventoryHostname,
+		AsyncJID: req.AsyncJID, AsyncTimeout: req.AsyncTimeout,
 	}
 	if req.Args != nil {
 		w.Args = module.EncodeJSON(req.Args)
@@ -114,6 +117,7 @@ func decodeRequest(w *wireRequest) (Request, error) {
 	req := Request{
 		Module: w.Module, Check: w.Check, Diff: w.Diff,
 		Content: w.Content, Env: w.Env, InventoryHostname: w.InventoryHostname,
+		AsyncJID: w.AsyncJID, AsyncTimeout: w.AsyncTimeout,
 	}
 	if len(w.Args) > 0 {
 		v, err := module.DecodeJSON(w.Args)

@@ -432,6 +432,9 @@ func (hr *hostRun) attempt(ctx context.Context, sc *scope) *pyval.Dict {
 func (hr *hostRun) action(ctx context.Context, sc *scope) *pyval.Dict {
 	t := hr.t
 	if a, ok := engineActions[play.ShortAction(t.Action)]; ok {
+		if limit, _ := hr.asyncOf(sc); limit > 0 {
+			return failDict(msgAsyncUnsupported)
+		}
 		d, err := a(ctx, &actionCtx{hr: hr, sc: sc})
 		if err != nil {
 			if d == nil {
@@ -541,11 +544,21 @@ func (hr *hostRun) runModule(ctx context.Context, sc *scope) *pyval.Dict {
 	if v, ok := pr.inherited(t, "become_method"); ok {
 		req.BecomeMethod, _ = sc.templateStr(v)
 	}
+	limit, poll := hr.asyncOf(sc)
+	if limit > 0 {
+		if msg := asyncRefusal(t.Action, req.Check); msg != "" {
+			return failDict(msg)
+		}
+		req.AsyncJID, req.AsyncTimeout = newJobID(), limit
+	}
 	res, err := conn.RunModule(ctx, req)
 	if err != nil && errors.Is(err, ErrUnreachable) {
 		return pyval.DictOf("unreachable", true, "changed", false, "msg", err.Error())
 	}
 	d := res.Fail(err).ToDict()
+	if limit > 0 && poll > 0 && !truthy(get(d, "failed")) && !truthy(get(d, "skipped")) {
+		d = hr.pollAsync(ctx, conn, d, env, limit, poll)
+	}
 	if !d.Has("failed") {
 		d.Set("failed", false)
 	}
