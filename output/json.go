@@ -1,8 +1,8 @@
 package output
 
 import (
+	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"reflect"
 	"strings"
@@ -36,7 +36,7 @@ func (j *JSON) Report(e engine.Event) {
 			}
 			if d, ok := f.Interface().(interface{ Len() int }); ok && d != nil {
 				if enc := module.EncodeJSON(f.Interface()); len(enc) > 0 && (enc[0] == '{' || enc[0] == '[') {
-					out[name] = json.RawMessage(enc)
+					out[name] = json.RawMessage(unescapeHTML(enc))
 					continue
 				}
 			}
@@ -51,15 +51,51 @@ func (j *JSON) Report(e engine.Event) {
 			}
 			return true
 		})
-		out["Result"] = json.RawMessage(module.EncodeJSON(clean))
+		out["Result"] = json.RawMessage(unescapeHTML(module.EncodeJSON(clean)))
 	}
 	if ev, ok := e.(engine.HostResult); ok {
-		out["Item"] = json.RawMessage(module.EncodeJSON(ev.Item))
-		out["Label"] = json.RawMessage(module.EncodeJSON(ev.Label))
+		out["Item"] = json.RawMessage(unescapeHTML(module.EncodeJSON(ev.Item)))
+		out["Label"] = json.RawMessage(unescapeHTML(module.EncodeJSON(ev.Label)))
 	}
-	b, err := json.Marshal(out)
-	if err != nil {
-		b, _ = json.Marshal(map[string]any{"event": t.Name(), "error": err.Error()})
+	// one event per line; <, > and & stay as they are (no HTML here)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
+		b.Reset()
+		enc.Encode(map[string]any{"event": t.Name(), "error": err.Error()})
 	}
-	fmt.Fprintf(j.w, "%s\n", b)
+	j.w.Write(b.Bytes())
+}
+
+// unescapeHTML turns encoding/json's \u003c, \u003e and \u0026 back into
+// <, > and &: the stream is read by programs, not embedded in HTML.
+// Escape pairs are consumed whole, so an escaped backslash followed by
+// "u003c" stays as it is.
+func unescapeHTML(b []byte) []byte {
+	if !bytes.Contains(b, []byte(`\u00`)) {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 >= len(b) {
+			out = append(out, b[i])
+			continue
+		}
+		if b[i+1] == 'u' && i+6 <= len(b) {
+			switch string(b[i+2 : i+6]) {
+			case "003c":
+				out, i = append(out, '<'), i+5
+				continue
+			case "003e":
+				out, i = append(out, '>'), i+5
+				continue
+			case "0026":
+				out, i = append(out, '&'), i+5
+				continue
+			}
+		}
+		out, i = append(out, b[i], b[i+1]), i+1
+	}
+	return out
 }

@@ -74,19 +74,3 @@ func TestDiff(t *testing.T) {
 		t.Errorf("renderDiff = %q, want %q", got, want)
 	}
 }
-
-func TestJUnit(t *testing.T) {
-	var b bytes.Buffer
-	j := NewJUnit(&b, nil)
-	j.Report(engine.PlayStart{Name: "p"})
-	j.Report(engine.TaskStart{Name: "t"})
-	j.Report(engine.HostResult{Host: "h", Task: "t", Status: engine.StatusFailed, Result: pyval.DictOf("msg", "boom")})
-	j.Report(engine.HostResult{Host: "h2", Task: "t", Status: engine.StatusSkipped, Result: pyval.DictOf("changed", false)})
-	j.Report(engine.Recap{})
-	out := b.String()
-	for _, want := range []string{`<testsuite name="p" tests="2" failures="1" errors="0" skipped="1">`, `<testcase name="[h] t" classname="p"`, `<failure message="boom" type="failure">`} {
-		if !strings.Contains(out, want) {
-			t.Errorf("JUnit report lacks %q:\n%s", want, out)
-		}
-	}
-}
