@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"os/user"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -45,6 +46,10 @@ type Dialer struct {
 	// Prompter asks for key passphrases and keyboard-interactive answers;
 	// nil when there is no terminal.
 	Prompter Prompter
+	// SSHConfigCache is the directory where answers of "ssh -G" are kept
+	// between runs (see sshGCache). Empty means $XDG_CACHE_HOME/gplay/ssh-G,
+	// else ~/.cache/gplay/ssh-G; "none" disables the cache.
+	SSHConfigCache string
 	// Logf receives debug messages (host, resolved settings, auth methods);
 	// nil discards them. It never receives secrets.
 	Logf func(format string, args ...any)
@@ -69,9 +74,23 @@ func (d *Dialer) resolver() (resolver, error) {
 		r.home = h
 	}
 	if u, err := user.Current(); err == nil {
-		r.localUser = u.Username
+		r.localUser, r.sshHome = u.Username, u.HomeDir
 	} else {
 		r.localUser = os.Getenv("USER")
+	}
+	switch d.SSHConfigCache {
+	case "none":
+	case "":
+		if x := os.Getenv("XDG_CACHE_HOME"); filepath.IsAbs(x) {
+			r.cache.dir = filepath.Join(x, "gplay", "ssh-G")
+		} else {
+			r.cache.dir = filepath.Join(r.home, ".cache", "gplay", "ssh-G")
+		}
+	default:
+		r.cache.dir = d.SSHConfigCache
+	}
+	if r.sshHome == "" {
+		r.cache.dir = "" // cannot tell which ~/.ssh/config ssh reads
 	}
 	switch d.SSHPath {
 	case "none":

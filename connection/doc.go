@@ -22,6 +22,11 @@
 //     means to ssh; without one, kevinburke/ssh_config reads the files.
 //     Target fields and -o/-J/-i/-p/-l/-F in ansible_ssh_common_args and
 //     ansible_ssh_extra_args come first and win, in Ansible's order.
+//     Answers of "ssh -G" are kept in ~/.cache/gplay/ssh-G, keyed by the
+//     command line, the ssh binary and the contents of every configuration
+//     file it reads (Include globs followed), so a warm run starts no ssh;
+//     configurations using Match, CanonicalizeHostname or ${VAR} are never
+//     cached.
 //   - Authentication tries public keys (identity files, then ssh-agent keys),
 //     then keyboard-interactive and password when a password is set.
 //     Encrypted keys are decrypted only once the server accepts their public

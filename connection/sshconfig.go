@@ -48,6 +48,8 @@ type resolver struct {
 	sshPath   string // the ssh binary for "ssh -G"; "" parses config files instead
 	home      string // for ~ and %d
 	localUser string // for %u and the default User
+	sshHome   string // the passwd home, whose ~/.ssh/config ssh reads
+	cache     sshGCache
 }
 
 // resolve returns the configuration ssh would use to connect to host with
@@ -78,17 +80,28 @@ func (r resolver) sshG(ctx context.Context, host string, args sshArgs) (map[stri
 		argv = append(argv, "-o", o.Key+"="+o.Value)
 	}
 	argv = append(argv, "--", host)
-	cmd := exec.CommandContext(ctx, r.sshPath, argv...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	cmd.Stdin = nil
-	out, err := cmd.Output()
-	if err != nil && ctx.Err() != nil {
-		return nil, fmt.Errorf("read OpenSSH configuration for %s: %w", host, context.Cause(ctx))
+	key, cacheable := r.cache.key(r.sshPath, r.sshHome, r.localUser, argv, r.expandTilde(args.ConfigFile))
+	out, hit := []byte(nil), false
+	if cacheable {
+		out, hit = r.cache.get(key)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("read OpenSSH configuration for %s (%s -G): %v: %s",
-			host, r.sshPath, err, strings.TrimSpace(stderr.String()))
+	if !hit {
+		cmd := exec.CommandContext(ctx, r.sshPath, argv...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		cmd.Stdin = nil
+		var err error
+		out, err = cmd.Output()
+		if err != nil && ctx.Err() != nil {
+			return nil, fmt.Errorf("read OpenSSH configuration for %s: %w", host, context.Cause(ctx))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read OpenSSH configuration for %s (%s -G): %v: %s",
+				host, r.sshPath, err, strings.TrimSpace(stderr.String()))
+		}
+		if cacheable {
+			r.cache.put(key, out)
+		}
 	}
 	vals := map[string][]string{}
 	sc := bufio.NewScanner(bytes.NewReader(out))
