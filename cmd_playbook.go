@@ -166,7 +166,9 @@ func runPlaybook(ctx context.Context, o *playbookOptions) error {
 	}
 	stdout, stderr := os.Stdout, os.Stderr
 	var rep engine.Reporter
-	text := output.NewText(stdout, stderr, output.TextOptions{Verbosity: o.Verbosity, Color: colorWanted(o), Diff: o.Diff})
+	text := output.NewText(stdout, stderr, output.TextOptions{Verbosity: o.Verbosity, Color: colorWanted(o, cfg), Diff: o.Diff})
+	// clears the live status line when a run ends without a recap
+	defer text.Close()
 	switch o.Output {
 	case "json":
 		rep = output.NewJSON(stdout)
@@ -261,14 +263,19 @@ func playbookError(err error) error {
 	return withCode(exitError, nil)
 }
 
-func colorWanted(o *playbookOptions) bool {
+// colorWanted decides colours as Ansible: ANSIBLE_FORCE_COLOR or
+// [defaults] force_color, then NO_COLOR / ANSIBLE_NOCOLOR / nocolor (as
+// booleans), then whether stdout is a colour terminal.
+func colorWanted(o *playbookOptions, cfg ansibleCfg) bool {
 	if o.ForceColor {
 		return true
 	}
 	if o.NoCol {
 		return false
 	}
-	return output.ColorWanted(os.Stdout)
+	force, _ := cfg.get("defaults", "force_color")
+	nocol, _ := cfg.get("defaults", "nocolor")
+	return output.ColorWantedCfg(os.Stdout, output.ColorConfig{ForceColor: force, NoColor: nocol})
 }
 
 // defaultInventory is Ansible's DEFAULT_HOST_LIST.
@@ -400,19 +407,6 @@ func applyConfig(o *playbookOptions, cfg ansibleCfg) {
 	if !o.ForceHandlers {
 		if v, ok := setting(cfg, "ANSIBLE_FORCE_HANDLERS", "defaults", "force_handlers"); ok {
 			o.ForceHandlers = cfgBool(v)
-		}
-	}
-	if !o.ForceColor {
-		if v, ok := os.LookupEnv("ANSIBLE_FORCE_COLOR"); ok && cfgBool(v) {
-			o.ForceColor = true
-		}
-	}
-	if !o.NoCol {
-		if v, ok := setting(cfg, "ANSIBLE_NOCOLOR", "defaults", "nocolor"); ok && cfgBool(v) {
-			o.NoCol = true
-		}
-		if os.Getenv("NO_COLOR") != "" {
-			o.NoCol = true
 		}
 	}
 }
