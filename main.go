@@ -9,7 +9,11 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
+	"strings"
 	"syscall"
+
+	"gplay/engine"
 
 	"github.com/urfave/cli/v3"
 )
@@ -56,29 +60,75 @@ func withCode(code int, err error) error { return &exitCodeError{code: code, err
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// The first Ctrl-C cancels the run, which stops cleanly; handing
+		// the signals back makes a second one kill gplay at once.
+		<-ctx.Done()
+		stop()
+	}()
 	os.Exit(run(ctx, os.Args))
 }
 
 // run executes the command line and returns the process exit code.
 func run(ctx context.Context, args []string) int {
+	return runWith(ctx, args, runPlaybook)
+}
+
+// runWith is run with the playbook runner given (tests pass one that
+// panics). A panic is an unexpected exception for Ansible: one line,
+// exit 250, the stack only at -vvv.
+func runWith(ctx context.Context, args []string, runPlaybook func(context.Context, *playbookOptions) error) (code int) {
+	defer func() {
+		if v := recover(); v != nil {
+			code = exitCode(ctx, withCode(exitUnexpected, &engine.InternalError{Value: v, Stack: debug.Stack()}), args)
+		}
+	}()
 	err := newApp(runPlaybook).Run(ctx, args)
-	return exitCode(ctx, err)
+	return exitCode(ctx, err, args)
+}
+
+// verbosity counts -v flags in args, for the -vvv that shows a stack.
+func verbosity(args []string) int {
+	n := 0
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "--verbose" {
+			n++
+			continue
+		}
+		if len(a) > 1 && a[0] == '-' && a[1] != '-' && strings.Trim(a[1:], "v") == "" {
+			n += len(a) - 1
+		}
+	}
+	return n
 }
 
 // exitCode maps an error to Ansible's exit codes in one place and prints it.
-func exitCode(ctx context.Context, err error) int {
+func exitCode(ctx context.Context, err error, args []string) int {
 	if err == nil {
 		return exitOK
 	}
 	var ce *exitCodeError
+	var ie *engine.InternalError
 	code := exitError
-	if errors.As(err, &ce) {
+	switch {
+	case errors.As(err, &ce):
 		code = ce.code
-	} else if ctx.Err() != nil {
+		if errors.As(err, &ie) {
+			code = exitUnexpected
+		}
+	case errors.As(err, &ie):
+		code = exitUnexpected
+	case ctx.Err() != nil:
 		code = exitInterrupted
 	}
 	if ce == nil || ce.err != nil {
 		fmt.Fprintf(os.Stderr, "ERROR! %v\n", err)
+		if ie != nil && verbosity(args) >= 3 {
+			fmt.Fprintf(os.Stderr, "the full traceback was:\n\n%s", ie.Stack)
+		}
 	}
 	return code
 }

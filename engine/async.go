@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -56,6 +57,27 @@ func (hr *hostRun) asyncOf(sc *scope) (limit, poll int) {
 	return num("async", 0), num("poll", defaultPoll)
 }
 
+// addAsyncDir passes the async directory to the job and to async_status
+// as Ansible does (ANSIBLE_ASYNC_DIR in the module's environment): the
+// ansible_async_dir variable, else ANSIBLE_ASYNC_DIR on the controller;
+// without either the host's ~/.ansible_async is used.
+func addAsyncDir(env map[string]string, sc *scope) {
+	if _, ok := env["ANSIBLE_ASYNC_DIR"]; ok {
+		return
+	}
+	if v, ok := sc.Get("ansible_async_dir"); ok {
+		if _, und := v.(pyval.Undefined); !und {
+			if s, err := sc.templateStr(v); err == nil && s != "" {
+				env["ANSIBLE_ASYNC_DIR"] = s
+				return
+			}
+		}
+	}
+	if d := os.Getenv("ANSIBLE_ASYNC_DIR"); d != "" {
+		env["ANSIBLE_ASYNC_DIR"] = d
+	}
+}
+
 // newJobID makes a job id in async_wrapper's shape: j<random>.<pid>.
 func newJobID() string {
 	return fmt.Sprintf("j%d.%d", rand.Int64N(1_000_000_000_000), os.Getpid())
@@ -71,6 +93,12 @@ func asyncRefusal(action string, check bool) string {
 		return msgAsyncCheck
 	}
 	return ""
+}
+
+// asyncRefusalDict is Ansible's AnsibleActionFail result: it carries an
+// exception without a traceback ("NoneType: None").
+func asyncRefusalDict(msg string) *pyval.Dict {
+	return pyval.DictOf("changed", false, "exception", "NoneType: None\n", "failed", true, "msg", msg)
 }
 
 // pollAsync waits for a started job as Ansible's TaskExecutor does: sleep
@@ -112,8 +140,15 @@ func (hr *hostRun) pollAsync(ctx context.Context, conn Conn, started *pyval.Dict
 	if last == nil || asInt(get(last, "finished")) != 1 {
 		hr.emit(Message{Text: fmt.Sprintf("ASYNC FAILED on %s: jid=%s", host, jid)})
 		out := failDict(fmt.Sprintf("async task did not complete within the requested time - %ds", limit))
+		out.Set("changed", false)
 		if last != nil {
-			out.Set("async_result", last)
+			// the last status as Ansible keeps it: the module's own keys and
+			// its invocation, no changed of the engine's
+			ar := last.Copy()
+			ar.Delete("changed")
+			ar.Set("invocation", pyval.DictOf("module_args", pyval.DictOf(
+				"_async_dir", path.Dir(pyval.Str(get(last, "results_file"))), "jid", jid, "mode", "status")))
+			out.Set("async_result", ar)
 		}
 		return out
 	}

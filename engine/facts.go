@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"gplay/agent"
@@ -34,11 +35,15 @@ func (pr *playRun) gatherFacts(ctx context.Context) {
 		go func(i int, h *hostState) {
 			defer wg.Done()
 			defer func() { <-sem }()
+			defer r.recoverPanic()
 			results[i] = pr.gatherOne(ctx, h)
 			r.report(HostDone{Host: h.name})
 		}(i, h)
 	}
 	wg.Wait()
+	if ctx.Err() != nil {
+		return // interrupted: nothing to count or show
+	}
 	for i, h := range hosts {
 		res := results[i]
 		switch res.Status {
@@ -74,6 +79,12 @@ func (pr *playRun) gatherOne(ctx context.Context, h *hostState) HostResult {
 			args.Set("gather_subset", v)
 		}
 		res, err := conn.RunModule(ctx, Request{Request: agent.Request{Module: name, Args: args, InventoryHostname: h.name}})
+		if err != nil && errors.Is(err, ErrUnreachable) {
+			// a connection opened lazily, or lost, while gathering
+			out.Status = StatusUnreachable
+			out.Result = pyval.DictOf("changed", false, "msg", err.Error(), "unreachable", true)
+			return out
+		}
 		if err != nil {
 			out.Status = StatusFailed
 			out.Result = res.Fail(err).ToDict()

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -47,7 +48,10 @@ type hostState struct {
 }
 
 type run struct {
-	ctx       context.Context
+	ctx context.Context
+	// cancel stops the run when a goroutine panicked (internal).
+	cancel    context.CancelFunc
+	internal  *InternalError
 	opts      Options
 	env       *jinja.Env
 	lookups   *lookup.Registry // lookup plugins, also behind with_<name> loops
@@ -101,11 +105,24 @@ func (r *run) host(name string) *hostState {
 // Run runs the playbooks and reports the recap. It returns
 // ErrHostsUnreachable or ErrHostsFailed (wrapped) when hosts failed, a
 // *diag.Error for a playbook that does not load, or ctx's error.
-func Run(ctx context.Context, opts Options) error {
+//
+// A panic anywhere in the run is returned as an *InternalError.
+func Run(ctx context.Context, opts Options) (err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	r, err := newRun(ctx, opts)
 	if err != nil {
 		return err
 	}
+	r.cancel = cancel
+	defer func() {
+		if v := recover(); v != nil {
+			r.internalError(&InternalError{Value: v, Stack: debug.Stack()})
+		}
+		if ie := r.internalErr(); ie != nil {
+			err = ie
+		}
+	}()
 	var books []*play.Playbook
 	for _, p := range opts.Playbooks {
 		pb, err := r.loader.Load(p)
@@ -122,6 +139,11 @@ books:
 		}
 		for _, p := range pb.Plays {
 			stop, err := r.runPlay(ctx, p)
+			if err != nil && ctx.Err() != nil {
+				// interrupted (Ctrl-C): running tasks were cancelled and
+				// no other started; the recap says what was done
+				break books
+			}
 			if err != nil {
 				// as Ansible, an error that stops the run has no recap
 				return err
@@ -133,15 +155,21 @@ books:
 				break books
 			}
 			if ctx.Err() != nil {
-				return ctx.Err()
+				break books
 			}
 		}
+	}
+	if ie := r.internalErr(); ie != nil {
+		return ie // as Ansible's unexpected exception: no recap
 	}
 	r.recap()
 	for _, h := range r.hosts {
 		if h.conn != nil {
 			h.conn.Close()
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	var failed, unreachable bool
 	for _, h := range r.hosts {

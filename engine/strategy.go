@@ -111,6 +111,7 @@ func (pr *playRun) runList(ctx context.Context, tasks []*play.Task, hosts []*hos
 			go func(h *hostState) {
 				defer wg.Done()
 				defer func() { <-sem }()
+				defer pr.r.recoverPanic()
 				pr.runListLinear(ctx, tasks, []*hostState{h})
 			}(h)
 		}
@@ -240,20 +241,30 @@ func (pr *playRun) runTask(ctx context.Context, t *play.Task, hosts []*hostState
 			sem <- struct{}{}
 			go func(i int, h *hostState) {
 				defer func() { <-sem }()
+				var o out
+				// an answer always arrives, even from a host that panicked
+				defer func() { outs[i] <- o }()
+				defer r.recoverPanic()
 				hr := &hostRun{pr: pr, h: h, t: t}
 				res := hr.run(ctx)
 				r.report(HostDone{Host: h.name})
-				outs[i] <- out{hr.events, res}
+				o = out{hr.events, res}
 			}(i, h)
 		}
 	}()
 	var results []*taskResult
 	for i := range targets {
 		o := <-outs[i]
+		if o.res == nil {
+			continue // interrupted (ctx cancelled)
+		}
 		for _, e := range o.events {
 			r.report(e)
 		}
 		results = append(results, o.res)
+	}
+	if ctx.Err() != nil {
+		return
 	}
 	if runOnce && len(results) == 1 && results[0] != nil {
 		// every host of the batch gets the result and the facts

@@ -69,6 +69,11 @@ func (hr *hostRun) run(ctx context.Context) *taskResult {
 			res.dict = hr.runOnce(ctx, sc, nil)
 		}
 	}
+	if ctx.Err() != nil {
+		// interrupted: the result is not the task's, nothing is counted
+		// or reported (Ansible shows no result for it either)
+		return nil
+	}
 	hr.finish(sc, res)
 	return res
 }
@@ -238,7 +243,13 @@ func (hr *hostRun) runLoop(ctx context.Context, sc *scope, loopV any, rebuild fu
 	anyChanged, anyFailed, allSkipped := false, false, true
 	for i, item := range items {
 		if i > 0 && pause > 0 {
-			time.Sleep(time.Duration(pause * float64(time.Second)))
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Duration(pause * float64(time.Second))):
+			}
+		}
+		if ctx.Err() != nil {
+			break // interrupted: run() drops the result
 		}
 		lv := pyval.DictOf(loopVar, item, "ansible_loop_var", loopVar)
 		if indexVar != "" {
@@ -433,7 +444,7 @@ func (hr *hostRun) action(ctx context.Context, sc *scope) *pyval.Dict {
 	t := hr.t
 	if a, ok := engineActions[play.ShortAction(t.Action)]; ok {
 		if limit, _ := hr.asyncOf(sc); limit > 0 {
-			return failDict(msgAsyncUnsupported)
+			return asyncRefusalDict(msgAsyncUnsupported)
 		}
 		d, err := a(ctx, &actionCtx{hr: hr, sc: sc})
 		if err != nil {
@@ -545,9 +556,12 @@ func (hr *hostRun) runModule(ctx context.Context, sc *scope) *pyval.Dict {
 		req.BecomeMethod, _ = sc.templateStr(v)
 	}
 	limit, poll := hr.asyncOf(sc)
+	if limit > 0 || play.ShortAction(t.Action) == "async_status" {
+		addAsyncDir(env, sc)
+	}
 	if limit > 0 {
 		if msg := asyncRefusal(t.Action, req.Check); msg != "" {
-			return failDict(msg)
+			return asyncRefusalDict(msg)
 		}
 		req.AsyncJID, req.AsyncTimeout = newJobID(), limit
 	}
