@@ -14,20 +14,23 @@ var layers = map[string][]string{
 	"diag":       {},
 	"pyval":      {},
 	"vault":      {},
+	"pyyaml":     {"pyval"},
+	"crypt":      {},
+	"kvsplit":    {},
 	"yaml11":     {"diag", "pyval", "vault"},
-	"jinja":      {"diag", "pyval", "yaml11"},
-	"lookup":     {"diag", "pyval", "vault", "yaml11", "jinja"},
+	"jinja":      {"diag", "pyval", "yaml11", "pyyaml", "crypt"},
+	"lookup":     {"diag", "pyval", "vault", "yaml11", "jinja", "pyyaml", "crypt", "kvsplit"},
 	"module":     {"diag", "pyval"},
-	"inventory":  {"diag", "pyval", "vault", "yaml11", "jinja"},
-	"play":       {"diag", "pyval", "vault", "yaml11", "jinja", "module"},
+	"inventory":  {"diag", "pyval", "vault", "yaml11", "jinja", "pyyaml"},
+	"play":       {"diag", "pyval", "vault", "yaml11", "jinja", "module", "kvsplit"},
 	"modules":    {"diag", "pyval", "module"},
 	"agent":      {"diag", "pyval", "module"},
 	"connection": {"diag", "pyval", "vault", "module", "agent"},
-	"engine":     {"diag", "pyval", "vault", "yaml11", "jinja", "lookup", "module", "inventory", "play", "agent", "connection"},
+	"engine":     {"diag", "pyval", "vault", "pyyaml", "crypt", "kvsplit", "yaml11", "jinja", "lookup", "module", "inventory", "play", "agent", "connection"},
 	"output":     {"diag", "pyval", "module", "play", "engine"},
 }
 
-func TestImportLayers(t *testing.T) {
+func TestArchImportLayers(t *testing.T) {
 	out, err := exec.Command("go", "list", "-e", "-f", `{{.ImportPath}} {{join .Imports " "}}`, "./...").Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)
