@@ -588,11 +588,6 @@ func (hr *hostRun) runModule(ctx context.Context, sc *scope) *pyval.Dict {
 			factsHost.mu.Unlock()
 		}
 	}
-	if res.Warnings != nil {
-		for _, w := range res.Warnings {
-			hr.emit(Warning{Msg: w})
-		}
-	}
 	return d
 }
 
