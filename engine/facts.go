@@ -21,6 +21,9 @@ func (pr *playRun) gatherFacts(ctx context.Context) {
 	if !evalTags(map[string]bool{"always": true}, r.opts.Tags, r.opts.SkipTags) {
 		return
 	}
+	if !r.takeStep(ctx, "Gathering Facts", "") {
+		return
+	}
 	start := TaskStart{Name: "Gathering Facts", Action: "gather_facts", Pos: pr.play.Pos}
 	for _, h := range hosts {
 		start.Hosts = append(start.Hosts, h.name)

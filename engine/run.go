@@ -62,6 +62,11 @@ type run struct {
 	hosts map[string]*hostState
 	order []string
 
+	// stepMu serialises --step questions; stepDone is set by "continue".
+	stepMu         sync.Mutex
+	stepDone       bool
+	warnedNoPrompt bool
+
 	repMu sync.Mutex
 	start time.Time
 	// startAt is --start-at-task, cleared once the task is found.
@@ -351,17 +356,8 @@ func (r *run) runPlay(ctx context.Context, p *play.Play) (stop bool, err error) 
 	r.loader.SetPlay(p)
 	pr := &playRun{r: r, play: p, promptVars: pyval.NewDict(0), varsFiles: pyval.NewDict(0)}
 	ps := r.playScope(ctx, p)
-	// vars_prompt: no terminal here, the default is the answer (as Ansible
-	// does when stdin is not a terminal and a default exists).
-	for _, vp := range p.VarsPrompt {
-		if r.extraVars.Has(vp.Name) {
-			continue
-		}
-		v := vp.Default
-		if v == nil {
-			v = ""
-		}
-		pr.promptVars.Set(vp.Name, v)
+	if err := pr.askVarsPrompt(ctx, ps); err != nil {
+		return false, err
 	}
 	pattern := ""
 	switch h := p.Hosts.(type) {

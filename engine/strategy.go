@@ -204,6 +204,13 @@ func (pr *playRun) runTask(ctx context.Context, t *play.Task, hosts []*hostState
 		pr.runMeta(ctx, t, hosts, banner)
 		return
 	}
+	stepHost := ""
+	if pr.free {
+		stepHost = first.name // the free strategy asks per host
+	}
+	if !r.takeStep(ctx, pr.bannerName(t, nil), stepHost) {
+		return
+	}
 	for _, h := range hosts {
 		banner.Hosts = append(banner.Hosts, h.name)
 	}
@@ -213,9 +220,11 @@ func (pr *playRun) runTask(ctx context.Context, t *play.Task, hosts []*hostState
 		pr.runInclude(ctx, t, hosts)
 		return
 	}
-	runOnce := false
+	// pause bypasses the host loop in Ansible: it runs once, for the first
+	// host, as run_once
+	runOnce := play.ShortAction(t.Action) == "pause"
 	if v, ok := pr.inherited(t, "run_once"); ok {
-		runOnce = truthy(v)
+		runOnce = runOnce || truthy(v)
 	}
 	targets := hosts
 	if runOnce {

@@ -354,7 +354,7 @@ func (l *Loader) varsPrompt(v *yaml11.Node) ([]*VarPrompt, error) {
 		if !ok {
 			return nil, l.errAt(it.Pos, "vars_prompt entries must be dictionaries")
 		}
-		vp := &VarPrompt{Pos: it.Pos, Private: true}
+		vp := &VarPrompt{Pos: it.Pos, Private: true, Raw: d}
 		if x, ok := d.Get("name"); ok {
 			vp.Name = pyval.Str(x)
 		} else {

@@ -36,14 +36,17 @@ type Play struct {
 	Dir       string // that file's directory (playbook_dir of the play)
 }
 
-// VarPrompt is one vars_prompt entry; gplay never prompts without a
-// terminal, so Default (or an empty string) is the value then.
+// VarPrompt is one vars_prompt entry; without a terminal the engine takes
+// Default (Python's None as text when there is none), as Ansible does.
 type VarPrompt struct {
 	Name    string
 	Prompt  string
 	Default any
 	Private bool
 	Pos     diag.Pos
+	// Raw is the entry as written (confirm, encrypt, salt, salt_size, …),
+	// templated by the engine with play variables before it asks.
+	Raw *pyval.Dict
 }
 
 // Task is a task, a handler or a block. A block (IsBlock) has Block, Rescue
