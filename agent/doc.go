@@ -9,4 +9,10 @@
 //
 // agent imports module and pyval; it must not import engine, connection or
 // modules (the registry is passed in).
+//
+// Async jobs (async.go): a request with AsyncJID answers at once and runs
+// as a job writing ~/.ansible_async/<jid> as Ansible's async_wrapper does;
+// Dispatch runs it in a goroutine (the local connection), Serve in a
+// detached `gplay agent` process of its own session that outlives the
+// agent and the controller.
 package agent

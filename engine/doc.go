@@ -21,8 +21,10 @@
 // Differences from Ansible, on purpose or not yet done: the local
 // connection does not apply become (it runs as gplay's user); hosts that
 // are not local need a Connector (SSH lands with the agent protocol);
-// async/poll, timeout, debugger and collections are accepted and ignored;
-// vars_prompt and pause never prompt (the default, or an empty answer);
+// timeout, debugger and collections are accepted and ignored; async jobs
+// on the local connection run in a goroutine, so they end with gplay;
+// prompts (--step, pause, vars_prompt) need Options.Prompter, without one
+// they take their defaults as Ansible does without a terminal;
 // the lookups are items, list, dict, together, nested, subelements,
 // sequence, fileglob, file, env, indexed_items and flattened.
 //
