@@ -3,9 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"gplay/engine"
 )
 
 // parse runs the command line and returns the options the playbook runner got.
@@ -83,4 +91,126 @@ func TestVersionNamesCommitAndAnsibleVersion(t *testing.T) {
 			t.Errorf("--version printed %q, missing %q", out.String(), want)
 		}
 	}
+}
+
+// captureStderr runs f with os.Stderr going to a pipe and returns what it
+// wrote.
+func captureStderr(t *testing.T, f func()) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := os.Stderr
+	os.Stderr = w
+	done := make(chan string)
+	go func() { b, _ := io.ReadAll(r); done <- string(b) }()
+	f()
+	os.Stderr = old
+	w.Close()
+	return <-done
+}
+
+func TestUnexpectedExceptionExits250(t *testing.T) {
+	boom := func(context.Context, *playbookOptions) error { panic("boom") }
+	internal := func(context.Context, *playbookOptions) error {
+		// what the playbook runner returns for a panic inside engine.Run
+		return withCode(exitUnexpected, &engine.InternalError{Value: "bad state", Stack: []byte("goroutine 7 [running]:\n")})
+	}
+	tests := []struct {
+		name      string
+		runner    func(context.Context, *playbookOptions) error
+		args      []string
+		msg       string
+		wantStack bool
+	}{
+		{"a panic", boom, []string{"gplay", "p.yml"}, "ERROR! Unexpected Exception, this is probably a bug: boom\n", false},
+		{"a panic at -vvv shows the stack", boom, []string{"gplay", "-vvv", "p.yml"}, "ERROR! Unexpected Exception, this is probably a bug: boom\n", true},
+		{"an engine InternalError", internal, []string{"gplay", "p.yml"}, "ERROR! Unexpected Exception, this is probably a bug: bad state\n", false},
+		{"an engine InternalError at -v -v -v", internal, []string{"gplay", "-v", "-v", "-v", "p.yml"}, "ERROR! Unexpected Exception, this is probably a bug: bad state\n", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var code int
+			out := captureStderr(t, func() { code = runWith(context.Background(), tt.args, tt.runner) })
+			if code != exitUnexpected {
+				t.Errorf("exit code %d, want %d", code, exitUnexpected)
+			}
+			if !strings.HasPrefix(out, tt.msg) {
+				t.Errorf("stderr %q, want it to start with %q", out, tt.msg)
+			}
+			if hasStack := strings.Contains(out, "goroutine "); hasStack != tt.wantStack {
+				t.Errorf("stack shown = %v, want %v:\n%s", hasStack, tt.wantStack, out)
+			}
+		})
+	}
+}
+
+// TestInterruptStopsCleanly runs the built binary, interrupts it while a
+// command runs and checks that it stops as Ansible documents: the command
+// killed, the recap printed, exit code 99.
+func TestInterruptStopsCleanly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("SKIP: builds gplay")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "gplay")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	// a duration no other process uses, to find the command afterwards
+	marker := fmt.Sprintf("29.%06d", os.Getpid()%1000000)
+	pb := filepath.Join(dir, "site.yml")
+	src := "- hosts: localhost\n  gather_facts: false\n  tasks:\n    - command: sleep " + marker + "\n    - debug: msg=never\n"
+	if err := os.WriteFile(pb, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-c", "local", "-i", "localhost,", pb)
+	cmd.Env = append(os.Environ(), "ANSIBLE_NOCOLOR=1")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// interrupt once the command runs
+	for deadline := time.Now().Add(20 * time.Second); len(sleepPIDs(marker)) == 0; {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("the command never started; output:\n%s\n%s", stdout.String(), stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	code := cmd.ProcessState.ExitCode()
+	if code != exitInterrupted {
+		t.Errorf("exit code %d (%v), want %d", code, err, exitInterrupted)
+	}
+	if d := time.Since(start); d > 15*time.Second {
+		t.Errorf("took %v, want well under the command's 29 s", d)
+	}
+	if !strings.Contains(stdout.String(), "PLAY RECAP") || strings.Contains(stdout.String(), "never") {
+		t.Errorf("stdout lacks the recap or ran on:\n%s", stdout.String())
+	}
+	if !strings.Contains(stderr.String(), "ERROR! User interrupted execution") {
+		t.Errorf("stderr %q lacks the interruption message", stderr.String())
+	}
+	if pids := sleepPIDs(marker); len(pids) > 0 {
+		t.Errorf("the command still runs: pids %v", pids)
+	}
+}
+
+// sleepPIDs finds processes whose command line is "sleep marker".
+func sleepPIDs(marker string) []string {
+	var out []string
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err == nil && string(b) == "sleep\x00"+marker+"\x00" {
+			// a zombie has an empty cmdline, so this one is alive
+			out = append(out, e.Name())
+		}
+	}
+	return out
 }
