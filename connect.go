@@ -1,11 +1,15 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -66,7 +70,11 @@ func newSSHConnectorWithAgent(o *playbookOptions, cfg ansibleCfg, agentBinary st
 		prompter = p
 		d.Prompter = p
 	}
-	c.defaults.connPassword, c.defaults.becomePassword, c.secretErr = readPasswords(o, prompter)
+	if o.passwordsRead {
+		c.defaults.connPassword, c.defaults.becomePassword = o.connPassword, o.becomePassword
+	} else {
+		c.defaults.connPassword, c.defaults.becomePassword, c.secretErr = readPasswords(o, prompter)
+	}
 	var logMu sync.Mutex
 	logf := func(format string, args ...any) {
 		logMu.Lock()
@@ -86,58 +94,101 @@ func newSSHConnectorWithAgent(o *playbookOptions, cfg ansibleCfg, agentBinary st
 }
 
 // readPasswords reads the connection and become passwords from their
-// files or asks for them, as ansible-playbook does before a run.
+// files or asks for them, as ansible-playbook's ask_passwords does before
+// it loads the inventory. Without a terminal the prompt goes to stderr and
+// the answer is a line of stdin (Python's getpass fallback, so
+// `echo pw | gplay -K` works); stdin at its end means no password and no
+// more questions, as Ansible's EOFError handling: the run goes on and a
+// host that needs the password fails there.
 func readPasswords(o *playbookOptions, p connection.Prompter) (conn, become string, err error) {
+	return readPasswordsFrom(o, p, os.Stdin, os.Stderr)
+}
+
+func readPasswordsFrom(o *playbookOptions, p connection.Prompter, stdin io.Reader, stderr io.Writer) (conn, become string, err error) {
+	var lines *bufio.Reader // one reader: -k and -K read successive lines
 	ask := func(prompt string) (string, error) {
-		if p == nil {
-			return "", fmt.Errorf("cannot ask for the %s without a terminal", strings.TrimSuffix(prompt, ": "))
+		if p != nil {
+			return p.Prompt(context.Background(), prompt, false)
 		}
-		return p.Prompt(context.Background(), prompt, false)
+		if lines == nil {
+			lines = bufio.NewReader(stdin)
+		}
+		fmt.Fprint(stderr, "Warning: Password input may be echoed.\n"+prompt)
+		line, err := lines.ReadString('\n')
+		if line == "" && err != nil {
+			return "", io.EOF
+		}
+		return strings.TrimSuffix(line, "\n"), nil
 	}
 	switch {
-	case o.ConnPassFile != "":
-		if conn, err = readSecretFile(o.ConnPassFile); err != nil {
-			return "", "", err
-		}
 	case o.AskPass:
-		if conn, err = ask("SSH password: "); err != nil {
-			return "", "", err
-		}
+		conn, err = ask("SSH password: ")
+	case o.ConnPassFile != "":
+		conn, err = readSecretFile(o.ConnPassFile)
+	}
+	if errors.Is(err, io.EOF) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", err
 	}
 	switch {
-	case o.BecomePassFile != "":
-		if become, err = readSecretFile(o.BecomePassFile); err != nil {
-			return "", "", err
-		}
 	case o.AskBecomePass && o.AskPass:
-		if become, err = ask("BECOME password[defaults to SSH password]: "); err != nil {
-			return "", "", err
-		}
-		if become == "" {
+		become, err = ask("BECOME password[defaults to SSH password]: ")
+		if become == "" && err == nil {
 			become = conn
 		}
 	case o.AskBecomePass:
-		if become, err = ask("BECOME password: "); err != nil {
-			return "", "", err
-		}
+		become, err = ask("BECOME password: ")
+	case o.BecomePassFile != "":
+		become, err = readSecretFile(o.BecomePassFile)
+	}
+	if errors.Is(err, io.EOF) {
+		return conn, "", nil
+	}
+	if err != nil {
+		return "", "", err
 	}
 	return conn, become, nil
 }
 
-// readSecretFile reads a password file ("-" is stdin) without its line end.
+// readSecretFile reads a password file as get_password_from_file: "-" is
+// stdin, an executable file is run for its output, and the result, without
+// surrounding line ends, must not be empty.
 func readSecretFile(path string) (string, error) {
+	name := path
+	if path != "-" {
+		// argparse's unfrack_path makes the name absolute
+		name, _ = filepath.Abs(path)
+	}
 	var b []byte
 	var err error
 	if path == "-" {
 		b, err = io.ReadAll(os.Stdin)
+	} else if fi, serr := os.Stat(path); serr != nil {
+		return "", fmt.Errorf("The password file %s was not found", name)
+	} else if fi.Mode()&0o111 != 0 && !fi.IsDir() {
+		var stderr bytes.Buffer
+		cmd := exec.Command(path)
+		cmd.Stderr = &stderr
+		b, err = cmd.Output()
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return "", fmt.Errorf("The password script %s returned an error (rc=%d): %s", name, ee.ExitCode(), strings.TrimSpace(stderr.String()))
+		}
 	} else {
 		b, err = os.ReadFile(path)
+		b = bytes.TrimSpace(b)
 	}
 	if err != nil {
 		// The error names the file, never its content.
-		return "", fmt.Errorf("read password file: %w", err)
+		return "", fmt.Errorf("Could not read password file %s: %w", name, err)
 	}
-	return strings.TrimRight(string(b), "\r\n"), nil
+	s := strings.Trim(string(b), "\r\n")
+	if s == "" {
+		return "", fmt.Errorf("Empty password was provided from file (%s)", name)
+	}
+	return s, nil
 }
 
 // Connect implements engine.Connector: it dials the host (or reuses the
