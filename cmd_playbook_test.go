@@ -146,6 +146,8 @@ var (
 	deltaRE = regexp.MustCompile(`"delta": "[0-9:.]+"`)
 	// facts only Python's modules report
 	interpRE = regexp.MustCompile(`"ansible_facts": \{"discovered_interpreter_python": "[^"]*"\}, `)
+	// async job ids (j<random>.<pid>) differ on every run
+	jidRE = regexp.MustCompile(`\bj[0-9]{1,12}\.[0-9]+\b`)
 )
 
 // normalize removes what differs between runs: the work directory,
@@ -155,6 +157,7 @@ func normalize(s, work string) string {
 	s = timeRE.ReplaceAllString(s, `"$1": "TIME"`)
 	s = deltaRE.ReplaceAllString(s, `"delta": "DELTA"`)
 	s = interpRE.ReplaceAllString(s, "")
+	s = jidRE.ReplaceAllString(s, "JID")
 	return s
 }
 
