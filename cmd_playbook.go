@@ -65,6 +65,12 @@ type playbookOptions struct {
 	Output            string
 	JUnit             string
 	ForceColor, NoCol bool
+
+	// connPassword and becomePassword are what -k/-K and the password
+	// files gave, read once before the inventory (passwordsRead). Secrets:
+	// never logged or shown.
+	connPassword, becomePassword string
+	passwordsRead                bool
 }
 
 func playbookCommand(runPlaybook func(context.Context, *playbookOptions) error) *cli.Command {
@@ -124,8 +130,8 @@ func playbookCommand(runPlaybook func(context.Context, *playbookOptions) error) 
 }
 
 func runPlaybook(ctx context.Context, o *playbookOptions) error {
-	if len(o.Playbooks) == 0 {
-		return withCode(exitBadOptions, errors.New("the following arguments are required: playbook"))
+	if err := checkUsage(o); err != nil {
+		return err
 	}
 	cfg, cfgPath := loadAnsibleCfg()
 	applyConfig(o, cfg)
@@ -133,6 +139,19 @@ func runPlaybook(ctx context.Context, o *playbookOptions) error {
 		if st, err := os.Stat(p); err != nil || st.IsDir() {
 			return withCode(exitError, fmt.Errorf("the playbook: %s could not be found", p))
 		}
+	}
+	if !(o.ListHosts || o.ListTasks || o.ListTags || o.SyntaxCheck) {
+		// ask_passwords: after the playbooks are found, before the
+		// inventory; a password file that cannot be read is one error here
+		var p connection.Prompter
+		if tp, err := connection.NewTerminalPrompter(); err == nil {
+			p = tp
+		}
+		conn, become, err := readPasswords(o, p)
+		if err != nil {
+			return withCode(exitError, err)
+		}
+		o.connPassword, o.becomePassword, o.passwordsRead = conn, become, true
 	}
 	var warnings diag.List
 	secrets, err := vault.LoadSecrets(ctx, vault.SecretOptions{
@@ -161,8 +180,23 @@ func runPlaybook(ctx context.Context, o *playbookOptions) error {
 	if err != nil {
 		return withCode(exitError, err)
 	}
+	limit, err := resolveLimit(o.Limit)
+	if err != nil {
+		return withCode(exitError, err)
+	}
 	if len(inv.HostList()) == 0 {
 		warnings = append(warnings, &diag.Error{Severity: diag.SevWarning, Msg: "provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'"})
+	} else if o.Limit != "" {
+		// CLI.get_host_list: a limit that leaves no host fails before any
+		// play, list modes included (not when only the implicit localhost
+		// exists, as Ansible cannot tell there)
+		pats, _ := inventory.ParseLimit(limit)
+		if hosts, _ := inv.Select("all", pats); len(hosts) == 0 {
+			for _, w := range warnings {
+				fmt.Fprintf(os.Stderr, "[WARNING]: %s\n", w.Msg)
+			}
+			return withCode(exitError, errors.New("Specified inventory, host pattern and/or --limit leaves us with no hosts to target."))
+		}
 	}
 	stdout, stderr := os.Stdout, os.Stderr
 	var rep engine.Reporter
@@ -203,7 +237,7 @@ func runPlaybook(ctx context.Context, o *playbookOptions) error {
 		Reporter:       rep,
 		ExtraVars:      o.ExtraVars,
 		HashMerge:      hashMerge(cfg),
-		Limit:          o.Limit,
+		Limit:          limit,
 		Tags:           o.Tags,
 		SkipTags:       o.SkipTags,
 		Check:          o.Check,
@@ -247,6 +281,8 @@ func runPlaybook(ctx context.Context, o *playbookOptions) error {
 		return withCode(exitHostFailed, nil)
 	case errors.As(err, new(*engine.InternalError)):
 		return withCode(exitUnexpected, err)
+	case errors.As(err, new(*engine.InternalError)):
+		return withCode(exitUnexpected, err)
 	case ctx.Err() != nil:
 		fmt.Fprintln(stderr, "ERROR! User interrupted execution")
 		return withCode(exitInterrupted, nil)
@@ -268,6 +304,66 @@ func playbookError(err error) error {
 // colorWanted decides colours as Ansible: ANSIBLE_FORCE_COLOR or
 // [defaults] force_color, then NO_COLOR / ANSIBLE_NOCOLOR / nocolor (as
 // booleans), then whether stdout is a colour terminal.
+// exitUsage is argparse's exit code for a bad command line (parser.error):
+// ansible-playbook exits 2 for an unknown flag, a missing playbook or
+// mutually exclusive flags; its exit code 5 (AnsibleOptionsError) is not
+// raised by ansible-playbook's own options.
+const exitUsage = 2
+
+// usageError reports a bad command line as argparse does: the error on
+// stderr (no "ERROR!" prefix), exit 2.
+func usageError(format string, args ...any) error {
+	fmt.Fprintf(os.Stderr, "gplay: error: "+format+"\n", args...)
+	return withCode(exitUsage, nil)
+}
+
+// checkUsage is what ansible-playbook's argument parser refuses beyond
+// single flags: no playbook, mutually exclusive password options, forks < 1.
+func checkUsage(o *playbookOptions) error {
+	switch {
+	case len(o.Playbooks) == 0:
+		return usageError("the following arguments are required: playbook")
+	case o.AskPass && o.ConnPassFile != "":
+		return usageError("argument --connection-password-file/--conn-pass-file: not allowed with argument -k/--ask-pass")
+	case o.AskBecomePass && o.BecomePassFile != "":
+		return usageError("argument --become-password-file/--become-pass-file: not allowed with argument -K/--ask-become-pass")
+	case o.Forks < 1:
+		return usageError("The number of processes (--forks) must be >= 1")
+	}
+	return nil
+}
+
+// resolveLimit replaces @file entries of a --limit value by the file's
+// lines (Ansible's retry files), as InventoryManager.subset does, and
+// returns what the engine selects with: a comma-separated pattern list.
+// A limit without @file is returned unchanged, so ansible_limit keeps the
+// text given.
+func resolveLimit(limit string) (string, error) {
+	if !strings.Contains(limit, "@") {
+		return limit, nil
+	}
+	pats, err := inventory.ParseLimit(limit)
+	if err != nil {
+		// Ansible 2.14 names the file as Python bytes: b'path'
+		msg := err.Error()
+		for _, pre := range []string{"Unable to find limit file ", "Limit starting with \"@\" must be a file, not a directory: "} {
+			if path, ok := strings.CutPrefix(msg, pre); ok {
+				msg = pre + "b'" + path + "'"
+			}
+		}
+		return "", errors.New(msg)
+	}
+	var keep []string
+	for _, p := range pats {
+		if p != "" {
+			keep = append(keep, p)
+		}
+	}
+	// a file's line is one pattern, never split on ':' (a trailing comma
+	// keeps a single pattern out of SplitPattern's colon splitting)
+	return strings.Join(keep, ",") + ",", nil
+}
+
 func colorWanted(o *playbookOptions, cfg ansibleCfg) bool {
 	if o.ForceColor {
 		return true
