@@ -281,8 +281,6 @@ func runPlaybook(ctx context.Context, o *playbookOptions) error {
 		return withCode(exitHostFailed, nil)
 	case errors.As(err, new(*engine.InternalError)):
 		return withCode(exitUnexpected, err)
-	case errors.As(err, new(*engine.InternalError)):
-		return withCode(exitUnexpected, err)
 	case ctx.Err() != nil:
 		fmt.Fprintln(stderr, "ERROR! User interrupted execution")
 		return withCode(exitInterrupted, nil)
@@ -441,6 +439,16 @@ func setting(cfg ansibleCfg, env, section, key string) (string, bool) {
 	return cfg.get(section, key)
 }
 
+// expandHome is the ~ expansion Ansible's path-typed settings get.
+func expandHome(p string) string {
+	if p == "~" || strings.HasPrefix(p, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			return home + p[1:]
+		}
+	}
+	return p
+}
+
 func cfgBool(s string) bool {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "1", "true", "yes", "on", "y", "t":
@@ -456,7 +464,7 @@ func applyConfig(o *playbookOptions, cfg ansibleCfg) {
 		if v, ok := setting(cfg, "ANSIBLE_INVENTORY", "defaults", "inventory"); ok {
 			for _, p := range strings.Split(v, ",") {
 				if p = strings.TrimSpace(p); p != "" {
-					o.Inventories = append(o.Inventories, p)
+					o.Inventories = append(o.Inventories, expandHome(p))
 				}
 			}
 		} else {
@@ -477,7 +485,7 @@ func applyConfig(o *playbookOptions, cfg ansibleCfg) {
 	}
 	if o.PrivateKey == "" {
 		if v, ok := setting(cfg, "ANSIBLE_PRIVATE_KEY_FILE", "defaults", "private_key_file"); ok {
-			o.PrivateKey = v
+			o.PrivateKey = expandHome(v)
 		}
 	}
 	if o.Timeout == 10 {
@@ -500,6 +508,26 @@ func applyConfig(o *playbookOptions, cfg ansibleCfg) {
 	if o.BecomeMethod == "sudo" {
 		if v, ok := setting(cfg, "ANSIBLE_BECOME_METHOD", "privilege_escalation", "become_method"); ok {
 			o.BecomeMethod = v
+		}
+	}
+	if !o.AskBecomePass && o.BecomePassFile == "" {
+		if v, ok := setting(cfg, "ANSIBLE_BECOME_ASK_PASS", "privilege_escalation", "become_ask_pass"); ok {
+			o.AskBecomePass = cfgBool(v)
+		}
+	}
+	if !o.AskPass && o.ConnPassFile == "" {
+		if v, ok := setting(cfg, "ANSIBLE_ASK_PASS", "defaults", "ask_pass"); ok {
+			o.AskPass = cfgBool(v)
+		}
+	}
+	if o.BecomePassFile == "" && !o.AskBecomePass {
+		if v, ok := setting(cfg, "ANSIBLE_BECOME_PASSWORD_FILE", "defaults", "become_password_file"); ok && v != "" {
+			o.BecomePassFile = expandHome(v)
+		}
+	}
+	if o.ConnPassFile == "" && !o.AskPass {
+		if v, ok := setting(cfg, "ANSIBLE_CONNECTION_PASSWORD_FILE", "defaults", "connection_password_file"); ok && v != "" {
+			o.ConnPassFile = expandHome(v)
 		}
 	}
 	if !o.ForceHandlers {
@@ -539,7 +567,9 @@ func loadAnsibleCfgOnly() ansibleCfg {
 func rolesPath(cfg ansibleCfg) []string {
 	var out []string
 	if v, ok := setting(cfg, "ANSIBLE_ROLES_PATH", "defaults", "roles_path"); ok {
-		out = append(out, filepath.SplitList(v)...)
+		for _, p := range filepath.SplitList(v) {
+			out = append(out, expandHome(p))
+		}
 	}
 	if home, err := os.UserHomeDir(); err == nil {
 		out = append(out, filepath.Join(home, ".ansible", "roles"))
