@@ -289,3 +289,141 @@ func lineDiff(want, got string) string {
 	}
 	return b.String()
 }
+
+// TestApplyConfig: ansible.cfg (through ANSIBLE_CONFIG) and ANSIBLE_*
+// fill what the command line left at its default; env beats the file,
+// flags beat both.
+func TestApplyConfig(t *testing.T) {
+	home := t.TempDir()
+	cfgText := `[defaults]
+forks = 12
+inventory = ~/inv.ini, other.ini
+roles_path = ~/roles:/opt/roles
+host_key_checking = False
+remote_user = deploy
+private_key_file = ~/.ssh/id_deploy
+timeout = 33
+ask_pass = false
+
+[privilege_escalation]
+become = True
+become_method = su
+become_user = admin
+become_ask_pass = yes
+
+[ssh_connection]
+ssh_args = -C -o ControlMaster=auto
+pipelining = True
+`
+	vars := []string{"ANSIBLE_FORKS", "ANSIBLE_INVENTORY", "ANSIBLE_ROLES_PATH", "ANSIBLE_HOST_KEY_CHECKING", "ANSIBLE_REMOTE_USER",
+		"ANSIBLE_PRIVATE_KEY_FILE", "ANSIBLE_TIMEOUT", "ANSIBLE_BECOME", "ANSIBLE_BECOME_METHOD", "ANSIBLE_BECOME_USER",
+		"ANSIBLE_BECOME_ASK_PASS", "ANSIBLE_ASK_PASS", "ANSIBLE_BECOME_PASSWORD_FILE", "ANSIBLE_CONNECTION_PASSWORD_FILE"}
+	type result struct {
+		Forks, Timeout                int
+		Inventories, Roles            []string
+		User, Key, Method, BecomeUser string
+		Become, AskBecome, AskPass    bool
+		HostKeyChecking               bool
+		BecomePassFile                string
+	}
+	fromFile := result{Forks: 12, Timeout: 33, Inventories: []string{home + "/inv.ini", "other.ini"}, Roles: []string{home + "/roles", "/opt/roles"},
+		User: "deploy", Key: home + "/.ssh/id_deploy", Method: "su", BecomeUser: "admin", Become: true, AskBecome: true}
+	tests := []struct {
+		name  string
+		cfg   string
+		env   map[string]string
+		flags func(o *playbookOptions)
+		want  result
+	}{
+		{"defaults without a config", "", nil, nil, result{Forks: 5, Timeout: 10, Inventories: []string{defaultInventory}, Method: "sudo", BecomeUser: "root", HostKeyChecking: true}},
+		{"ansible.cfg", cfgText, nil, nil, fromFile},
+		{"env beats ansible.cfg", cfgText, map[string]string{"ANSIBLE_FORKS": "3", "ANSIBLE_HOST_KEY_CHECKING": "yes", "ANSIBLE_BECOME_METHOD": "sudo",
+			"ANSIBLE_BECOME_ASK_PASS": "false", "ANSIBLE_BECOME_PASSWORD_FILE": "~/pw", "ANSIBLE_REMOTE_USER": "envuser"},
+			nil, func() result {
+				r := fromFile
+				r.Forks, r.HostKeyChecking, r.Method, r.AskBecome, r.BecomePassFile, r.User = 3, true, "sudo", false, home+"/pw", "envuser"
+				return r
+			}()},
+		{"flags beat both", cfgText, map[string]string{"ANSIBLE_FORKS": "3"}, func(o *playbookOptions) {
+			o.Forks, o.User, o.Timeout, o.Inventories, o.BecomeMethod = 7, "cli", 5, []string{"cli.ini"}, "sudo"
+		}, func() result {
+			r := fromFile
+			r.Forks, r.User, r.Timeout, r.Inventories = 7, "cli", 5, []string{"cli.ini"}
+			r.Method = "su" // sudo is the flag's default: not told apart from no flag
+			return r
+		}()},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("HOME", home)
+			for _, v := range vars {
+				t.Setenv(v, "")
+				os.Unsetenv(v)
+			}
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			cfgPath := filepath.Join(t.TempDir(), "ansible.cfg")
+			if tc.cfg != "" {
+				if err := os.WriteFile(cfgPath, []byte(tc.cfg), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			t.Setenv("ANSIBLE_CONFIG", cfgPath)
+			t.Chdir(t.TempDir()) // no ./ansible.cfg
+			o := &playbookOptions{Forks: 5, Timeout: 10, BecomeMethod: "sudo", BecomeUser: "root"}
+			if tc.flags != nil {
+				tc.flags(o)
+			}
+			cfg, _ := loadAnsibleCfg()
+			applyConfig(o, cfg)
+			got := result{Forks: o.Forks, Timeout: o.Timeout, Inventories: o.Inventories, User: o.User, Key: o.PrivateKey,
+				Method: o.BecomeMethod, BecomeUser: o.BecomeUser, Become: o.Become, AskBecome: o.AskBecomePass, AskPass: o.AskPass,
+				HostKeyChecking: hostKeyChecking(cfg), BecomePassFile: o.BecomePassFile}
+			for _, r := range rolesPath(cfg) {
+				if !strings.HasSuffix(r, "/.ansible/roles") && r != "/usr/share/ansible/roles" && r != "/etc/ansible/roles" {
+					got.Roles = append(got.Roles, r)
+				}
+			}
+			if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", tc.want) {
+				t.Errorf("got  %+v\nwant %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestResolveLimit: @file entries become the file's lines, mixed with
+// patterns in order; a limit without @ is left as given.
+func TestResolveLimit(t *testing.T) {
+	dir := t.TempDir()
+	retry := filepath.Join(dir, "site.retry")
+	if err := os.WriteFile(retry, []byte("w1\nd2\n\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	one := filepath.Join(dir, "one")
+	if err := os.WriteFile(one, []byte("web:db\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		limit, want, err string
+	}{
+		{"", "", ""},
+		{"web:!w1", "web:!w1", ""},
+		{"@" + retry, "w1,d2,", ""},
+		{"w2,@" + retry, "w2,w1,d2,", ""},
+		{"@" + retry + ",w2", "w1,d2,w2,", ""},
+		{"@" + one, "web:db,", ""}, // one line is one pattern, not split on ':'
+		{"@" + dir + "/missing", "", "Unable to find limit file b'" + dir + "/missing'"},
+		{"@" + dir, "", `Limit starting with "@" must be a file, not a directory: b'` + dir + "'"},
+	}
+	for _, tc := range tests {
+		got, err := resolveLimit(tc.limit)
+		gotErr := ""
+		if err != nil {
+			gotErr = err.Error()
+		}
+		if got != tc.want || gotErr != tc.err {
+			t.Errorf("resolveLimit(%q) = %q, %q; want %q, %q", tc.limit, got, gotErr, tc.want, tc.err)
+		}
+	}
+}

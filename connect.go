@@ -59,11 +59,8 @@ func newSSHConnector(o *playbookOptions, cfg ansibleCfg) engine.Connector {
 func newSSHConnectorWithAgent(o *playbookOptions, cfg ansibleCfg, agentBinary string) *sshConnector {
 	c := &sshConnector{defaults: sshDefaults{
 		user: o.User, privateKey: o.PrivateKey, commonArgs: o.SSHCommonArgs, extraArgs: o.SSHExtraArgs,
-		timeout: time.Duration(o.Timeout) * time.Second, hostKeyChecking: true,
+		timeout: time.Duration(o.Timeout) * time.Second, hostKeyChecking: hostKeyChecking(cfg),
 	}}
-	if v, ok := setting(cfg, "ANSIBLE_HOST_KEY_CHECKING", "defaults", "host_key_checking"); ok {
-		c.defaults.hostKeyChecking = cfgBool(v)
-	}
 	d := &connection.Dialer{}
 	var prompter *connection.TerminalPrompter
 	if p, err := connection.NewTerminalPrompter(); err == nil {
@@ -91,6 +88,15 @@ func newSSHConnectorWithAgent(o *playbookOptions, cfg ansibleCfg, agentBinary st
 	}
 	c.pool = connection.NewPool(d)
 	return c
+}
+
+// hostKeyChecking is ANSIBLE_HOST_KEY_CHECKING or [defaults]
+// host_key_checking; on unless turned off.
+func hostKeyChecking(cfg ansibleCfg) bool {
+	if v, ok := setting(cfg, "ANSIBLE_HOST_KEY_CHECKING", "defaults", "host_key_checking"); ok {
+		return cfgBool(v)
+	}
+	return true
 }
 
 // readPasswords reads the connection and become passwords from their

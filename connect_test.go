@@ -214,3 +214,68 @@ func freePort() (int, error) {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
+
+// TestReadPasswordsWithoutTerminal: with no terminal the answers are
+// stdin lines, as Python's getpass fallback; stdin's end means no
+// password and no further question, as ask_passwords' EOFError handling.
+func TestReadPasswordsWithoutTerminal(t *testing.T) {
+	tests := []struct {
+		name                   string
+		o                      playbookOptions
+		stdin                  string
+		conn, become, prompted string
+	}{
+		{"-K from a pipe", playbookOptions{AskBecomePass: true}, "s3cret\n", "", "s3cret", "BECOME password: "},
+		{"-K at EOF", playbookOptions{AskBecomePass: true}, "", "", "", "BECOME password: "},
+		{"-k -K two lines", playbookOptions{AskPass: true, AskBecomePass: true}, "ssh\nbecome\n", "ssh", "become", "SSH password: BECOME password[defaults to SSH password]: "},
+		{"-k -K empty become defaults to ssh", playbookOptions{AskPass: true, AskBecomePass: true}, "ssh\n\n", "ssh", "ssh", "SSH password: BECOME password[defaults to SSH password]: "},
+		{"-k -K EOF after ssh", playbookOptions{AskPass: true, AskBecomePass: true}, "ssh", "ssh", "", "SSH password: BECOME password[defaults to SSH password]: "},
+		{"-k at EOF asks no more", playbookOptions{AskPass: true, AskBecomePass: true}, "", "", "", "SSH password: "},
+		{"nothing asked", playbookOptions{}, "x\n", "", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			conn, become, err := readPasswordsFrom(&tc.o, nil, strings.NewReader(tc.stdin), &stderr)
+			prompted := strings.ReplaceAll(stderr.String(), "Warning: Password input may be echoed.\n", "")
+			if err != nil || conn != tc.conn || become != tc.become || prompted != tc.prompted {
+				t.Errorf("got %q %q %v, prompts %q; want %q %q, prompts %q", conn, become, err, prompted, tc.conn, tc.become, tc.prompted)
+			}
+		})
+	}
+}
+
+// TestReadSecretFile: password files as get_password_from_file reads them.
+func TestReadSecretFile(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]struct {
+		data string
+		mode os.FileMode
+	}{
+		"plain": {" pw \n", 0o600}, "crlf": {"pw\r\n", 0o600}, "empty": {" \n", 0o600},
+		"script": {"#!/bin/sh\necho from-script\n", 0o700}, "failing": {"#!/bin/sh\necho oops >&2\nexit 3\n", 0o700},
+	}
+	for name, f := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(f.data), f.mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct{ file, want, err string }{
+		{"plain", "pw", ""},
+		{"crlf", "pw", ""},
+		{"script", "from-script", ""},
+		{"empty", "", "Empty password was provided from file ($DIR/empty)"},
+		{"missing", "", "The password file $DIR/missing was not found"},
+		{"failing", "", "The password script $DIR/failing returned an error (rc=3): oops"},
+	}
+	for _, tc := range tests {
+		got, err := readSecretFile(filepath.Join(dir, tc.file))
+		gotErr := ""
+		if err != nil {
+			gotErr = strings.ReplaceAll(err.Error(), dir, "$DIR")
+		}
+		if got != tc.want || gotErr != tc.err {
+			t.Errorf("readSecretFile(%s) = %q, %q; want %q, %q", tc.file, got, gotErr, tc.want, tc.err)
+		}
+	}
+}
