@@ -177,6 +177,12 @@ func (h localHost) run(ctx context.Context, c Cmd) (CmdResult, error) {
 	if c.Stdin != nil {
 		cmd.Stdin = bytes.NewReader(c.Stdin)
 	}
+	// Cancelling (Ctrl-C, a lost controller) kills the whole process group,
+	// not only the shell: `sleep 30; echo` must not outlive the task, nor
+	// hold the output pipes open so that Wait hangs.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 5 * time.Second
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

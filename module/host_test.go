@@ -5,7 +5,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func TestLocalWriteFileKeepsModeAndIsAtomic(t *testing.T) {
@@ -53,4 +57,51 @@ func TestLocalExec(t *testing.T) {
 	if r, err := ro.Query(context.Background(), Cmd{Argv: []string{"true"}}); err != nil || r.RC != 0 {
 		t.Errorf("ReadOnly Query = %+v, %v", r, err)
 	}
+}
+
+// Cancelling a command kills its children too: a shell's `sleep` must not
+// survive the task or keep Exec waiting on its output pipe.
+func TestLocalExecCancelKillsProcessGroup(t *testing.T) {
+	dir := t.TempDir()
+	pidFile := filepath.Join(dir, "pid")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() {
+		_, err := Local(nil).Exec(ctx, Cmd{Argv: []string{"sh", "-c", "sleep 30 & echo $! > " + pidFile + "; wait; echo done"}})
+		done <- err
+	}()
+	var pid int
+	for i := 0; i < 100 && pid == 0; i++ {
+		time.Sleep(20 * time.Millisecond)
+		if b, err := os.ReadFile(pidFile); err == nil {
+			pid, _ = strconv.Atoi(strings.TrimSpace(string(b)))
+		}
+	}
+	if pid == 0 {
+		t.Fatal("the command did not start")
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Exec after cancel: %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Exec did not return after cancel")
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("Exec took %v after cancel", d)
+	}
+	// the killed sleep may linger as a zombie of the dead shell for a moment
+	for i := 0; i < 50; i++ {
+		if err := syscall.Kill(pid, 0); err != nil {
+			return
+		}
+		if b, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat"); strings.Contains(string(b), ") Z ") {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Errorf("the shell's child %d survived the cancel", pid)
 }
