@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -159,8 +160,58 @@ func newApp(runPlaybook func(context.Context, *playbookOptions) error) *cli.Comm
 		}
 	}
 	app.Commands = []*cli.Command{inventoryCommand(), vaultCommand(), agentCommand()}
-	app.OnUsageError = func(_ context.Context, _ *cli.Command, err error, _ bool) error {
-		return withCode(exitBadOptions, err)
+	app.OnUsageError = func(_ context.Context, cmd *cli.Command, err error, _ bool) error {
+		// argparse's way, as ansible-playbook: one "prog: error:" line, exit 2
+		return usageError("%s", argparseMessage(cmd, err.Error()))
 	}
 	return app
+}
+
+// argparseMessage rewords a command-line parse error of urfave/cli (Go's
+// flag package) the way Python's argparse words it for ansible-playbook.
+func argparseMessage(cmd *cli.Command, msg string) string {
+	flagNames := func(name string) string {
+		for _, f := range cmd.Flags {
+			names := f.Names()
+			if !slices.Contains(names, name) {
+				continue
+			}
+			var short, long []string
+			for _, n := range names {
+				if len(n) == 1 {
+					short = append(short, "-"+n)
+				} else {
+					long = append(long, "--"+n)
+				}
+			}
+			return strings.Join(append(short, long...), "/")
+		}
+		return "-" + name
+	}
+	dashed := func(name string) string {
+		if len(name) == 1 {
+			return "-" + name
+		}
+		return "--" + name
+	}
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		return "unrecognized arguments: " + dashed(name)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		return "argument " + flagNames(strings.TrimLeft(name, "-")) + ": expected one argument"
+	}
+	var val, name string
+	if n, _ := fmt.Sscanf(msg, "invalid value %q for flag -%s", &val, &name); n == 2 {
+		name = strings.TrimSuffix(strings.TrimLeft(name, "-"), ":")
+		kind := "int"
+		for _, f := range cmd.Flags {
+			if slices.Contains(f.Names(), name) {
+				if _, ok := f.(*cli.BoolFlag); ok {
+					kind = "bool"
+				}
+			}
+		}
+		return fmt.Sprintf("argument %s: invalid %s value: '%s'", flagNames(name), kind, val)
+	}
+	return msg
 }

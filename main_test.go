@@ -68,9 +68,10 @@ func TestExitCodes(t *testing.T) {
 		want int
 	}{
 		{[]string{"gplay", "--version"}, exitOK},
-		{[]string{"gplay"}, exitBadOptions},
-		{[]string{"gplay", "--no-such-flag", "p.yml"}, exitBadOptions},
-		{[]string{"gplay", "-f", "many", "p.yml"}, exitBadOptions},
+		{[]string{"gplay"}, exitUsage},
+		{[]string{"gplay", "--no-such-flag", "p.yml"}, exitUsage},
+		{[]string{"gplay", "-f", "many", "p.yml"}, exitUsage},
+		{[]string{"gplay", "inventory", "-i", "localhost,"}, exitBadOptions},
 	}
 	for _, tc := range tests {
 		if got := run(context.Background(), tc.args); got != tc.want {
