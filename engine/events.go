@@ -104,6 +104,10 @@ type Warning struct {
 	Pos diag.Pos
 }
 
+// DisplayError is an error that does not stop the run, shown as Ansible's
+// Display.error (" [ERROR]: ..." on stderr).
+type DisplayError struct{ Msg string }
+
 // Deprecation is a deprecation notice.
 type Deprecation struct{ Msg string }
 
@@ -135,6 +139,7 @@ func (NoHosts) event()       {}
 func (TaskStart) event()     {}
 func (Included) event()      {}
 func (HostDone) event()      {}
+func (DisplayError) event()  {}
 func (HostResult) event()    {}
 func (Warning) event()       {}
 func (Deprecation) event()   {}

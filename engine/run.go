@@ -168,6 +168,9 @@ books:
 		return ie // as Ansible's unexpected exception: no recap
 	}
 	r.recap()
+	if r.startAt != "" {
+		r.report(DisplayError{Msg: fmt.Sprintf("No matching task %q found. Note: --start-at-task can only follow static includes.", r.startAt)})
+	}
 	for _, h := range r.hosts {
 		if h.conn != nil {
 			h.conn.Close()
@@ -248,7 +251,8 @@ func parseExtraVars(vals []string, dec yaml11.Decrypter, hashMerge bool) (*pyval
 		case strings.HasPrefix(v, "@"):
 			src, err := os.ReadFile(v[1:])
 			if err != nil {
-				return nil, fmt.Errorf("read extra vars file %s: %w", v[1:], err)
+				abs, _ := filepath.Abs(v[1:])
+				return nil, fmt.Errorf("Unable to retrieve file contents\nCould not find or access '%s' on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option", abs)
 			}
 			x, err := yaml11.Decode(v[1:], src, yaml11.Options{Decrypter: dec})
 			if err != nil {

@@ -138,6 +138,11 @@ func (t *Text) report(e engine.Event) {
 		// live status only; Ansible prints nothing
 	case engine.Warning:
 		t.warn(ev.Msg)
+	case engine.DisplayError:
+		// textwrap keeps the space the leading "\n" became: \x00 holds
+		// its place while wrapping at Display.columns (width-1)
+		s := strings.Replace(wrapAt("\x00[ERROR]: "+ev.Msg, t.opts.Width-2), "\x00", " ", 1)
+		io.WriteString(t.errw, displayText(t.opts.Color, colRed, s))
 	case engine.Deprecation:
 		s := "[DEPRECATION WARNING]: " + ev.Msg
 		if !t.deprecated[s] {
@@ -169,6 +174,11 @@ func wrapWarning(s string, width int) string {
 	if width < 79 {
 		width = 79
 	}
+	return wrapAt(s, width)
+}
+
+// wrapAt is wrapWarning's textwrap without its minimum width.
+func wrapAt(s string, width int) string {
 	var chunks []string
 	for _, w := range strings.Fields(s) {
 		// break after a hyphen that follows a letter and precedes one
