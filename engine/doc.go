@@ -20,13 +20,12 @@
 //
 // Differences from Ansible, on purpose or not yet done: the local
 // connection does not apply become (it runs as gplay's user); hosts that
-// are not local need a Connector (SSH lands with the agent protocol);
-// timeout, debugger and collections are accepted and ignored; async jobs
-// on the local connection run in a goroutine, so they end with gplay;
-// prompts (--step, pause, vars_prompt) need Options.Prompter, without one
-// they take their defaults as Ansible does without a terminal;
-// the lookups are items, list, dict, together, nested, subelements,
-// sequence, fileglob, file, env, indexed_items and flattened.
+// are not local need a Connector (main's SSH connector); debugger and
+// collections are accepted and ignored; async jobs on the local
+// connection run in a goroutine, so they end with gplay; prompts (--step,
+// pause, vars_prompt) need Options.Prompter, without one they take their
+// defaults as Ansible does without a terminal; Ctrl-C (a cancelled
+// context) still prints the recap, which Ansible 2.14 does not.
 //
 // engine must not import modules, output or main.
 package engine

@@ -410,10 +410,35 @@ func (hr *hostRun) runOnce(ctx context.Context, sc *scope, item any) *pyval.Dict
 	return d
 }
 
+// timedAction runs the action under the task's timeout keyword: past it
+// the action is cancelled and fails as Ansible's TaskTimeoutError.
+func (hr *hostRun) timedAction(ctx context.Context, sc *scope) *pyval.Dict {
+	v, ok := hr.pr.inherited(hr.t, "timeout")
+	if !ok {
+		return hr.action(ctx, sc)
+	}
+	secs := 0
+	if tv, err := sc.template(v); err == nil {
+		fmt.Sscan(pyval.Str(tv), &secs)
+	}
+	if secs <= 0 {
+		return hr.action(ctx, sc)
+	}
+	tctx, cancel := context.WithTimeout(ctx, time.Duration(secs)*time.Second)
+	defer cancel()
+	d := hr.action(tctx, sc)
+	if ctx.Err() == nil && errors.Is(tctx.Err(), context.DeadlineExceeded) {
+		d := failDict(fmt.Sprintf("The %s action failed to execute in the expected time frame (%d) and was terminated", hr.t.Action, secs))
+		d.Set("changed", false)
+		return d
+	}
+	return d
+}
+
 // attempt runs the action and applies changed_when/failed_when.
 func (hr *hostRun) attempt(ctx context.Context, sc *scope) *pyval.Dict {
 	t := hr.t
-	d := hr.action(ctx, sc)
+	d := hr.timedAction(ctx, sc)
 	if truthy(get(d, "unreachable")) || truthy(get(d, "skipped")) {
 		return d
 	}
