@@ -79,9 +79,9 @@
 // # Differences from Ansible
 //
 // Known, deliberate or not yet closed (testdata/jinja/known_diffs.txt
-// lists the corpus cases): from_yaml parses with go.yaml.in/yaml/v4 (plain
-// scalars resolved by YAML 1.1 rules as PyYAML does, but timestamps stay
-// strings and parser error texts differ) until package yaml11 is ready;
+// lists the corpus cases): from_yaml parses with package yaml11, like
+// playbooks (timestamps stay strings, and parse errors are yaml11's
+// positioned messages, not PyYAML's);
 // random, shuffle and password_hash salts use Go's generators (same
 // distribution, not Python's sequence for a given seed); bcrypt hashes come
 // from golang.org/x/crypto/bcrypt and ignore a given salt; ints beyond 64
@@ -90,6 +90,7 @@
 // friends on two strings) keep order instead of Python's set order;
 // lipsum and the i18n extension are missing.
 //
-// jinja imports pyval and the standard library (plus regexp2, yaml/v4 and
-// x/crypto/bcrypt); it must not import the engine or anything above it.
+// jinja imports pyval, yaml11, pyyaml, crypt and the standard library (plus
+// regexp2 and x/crypto/bcrypt); it must not import the engine or anything
+// above it.
 package jinja
