@@ -11,9 +11,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"gplay/agent"
@@ -22,7 +24,8 @@ import (
 
 // AgentDeployer finds the gplay binary that runs as the agent on a target,
 // uploads it once per host and starts it. One run shares one AgentDeployer,
-// so each local binary is hashed once.
+// so each local binary is hashed once, and its sum is remembered between
+// runs while the file is unchanged (SumCache).
 //
 // On the target the binary lives in a per-user cache named by its SHA-256,
 // ~/.cache/gplay/agent/<sha256> (directories 0700; /tmp/gplay-<uid>/agent
@@ -46,6 +49,11 @@ type AgentDeployer struct {
 	// Logf receives one timing line per host for uploads and agent starts
 	// (shown at -vvv); nil discards them. It never receives secrets.
 	Logf func(format string, args ...any)
+	// SumCache is the directory that remembers the SHA-256 of local agent
+	// binaries between runs (see hash); empty means
+	// $XDG_CACHE_HOME/gplay/sums, else ~/.cache/gplay/sums; "none" hashes
+	// every run.
+	SumCache string
 
 	mu   sync.Mutex
 	bins map[string]*agentBinary
@@ -120,7 +128,7 @@ func (d *AgentDeployer) binary(goos, goarch string) *agentBinary {
 	b.once.Do(func() {
 		b.path, b.err = d.find(goos, goarch)
 		if b.err == nil {
-			b.sum, b.size, b.err = hashFile(b.path)
+			b.sum, b.size, b.err = d.hash(b.path)
 		}
 	})
 	return b
@@ -155,6 +163,60 @@ func (d *AgentDeployer) find(goos, goarch string) (string, error) {
 		goos, goarch, name, strings.Join(dirs, ", "))
 }
 
+// hash returns the SHA-256 and size of the local binary at path. Hashing
+// 15-20 MB costs tens of milliseconds of CPU in every run, so the sum is
+// remembered with the file's stamp (device, inode, size, change time in
+// nanoseconds): any write, rename over or chmod changes the change time, and
+// no user can set it back, so a matching stamp means the same content.
+func (d *AgentDeployer) hash(path string) (string, int64, error) {
+	dir := d.SumCache
+	switch dir {
+	case "none":
+		return hashFile(path)
+	case "":
+		if x := os.Getenv("XDG_CACHE_HOME"); filepath.IsAbs(x) {
+			dir = filepath.Join(x, "gplay", "sums")
+		} else if h, err := os.UserHomeDir(); err == nil {
+			dir = filepath.Join(h, ".cache", "gplay", "sums")
+		} else {
+			return hashFile(path)
+		}
+	}
+	stamp, ok := fileStamp(path)
+	if !ok {
+		return hashFile(path)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return hashFile(path)
+	}
+	key := sha256.Sum256([]byte(abs))
+	entry := filepath.Join(dir, hex.EncodeToString(key[:16]))
+	if b, err := os.ReadFile(entry); err == nil {
+		if st, sum, ok := strings.Cut(strings.TrimSpace(string(b)), " sha256="); ok && st == stamp && len(sum) == 64 {
+			if size, err := strconv.ParseInt(strings.Fields(stamp)[2], 10, 64); err == nil {
+				return sum, size, nil
+			}
+		}
+	}
+	sum, size, err := hashFile(path)
+	if err != nil {
+		return sum, size, err
+	}
+	if after, ok := fileStamp(path); ok && after == stamp {
+		// best effort: without the entry the next run hashes again
+		if os.MkdirAll(dir, 0o700) == nil {
+			if f, err := os.CreateTemp(dir, ".tmp-*"); err == nil {
+				_, werr := fmt.Fprintf(f, "%s sha256=%s\n", stamp, sum)
+				if cerr := f.Close(); werr != nil || cerr != nil || os.Rename(f.Name(), entry) != nil {
+					_ = os.Remove(f.Name())
+				}
+			}
+		}
+	}
+	return sum, size, nil
+}
+
 func hashFile(path string) (string, int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -167,6 +229,20 @@ func hashFile(path string) (string, int64, error) {
 		return "", 0, fmt.Errorf("read agent binary %s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// fileStamp is what identifies a file's content without reading it: device,
+// inode, size and change time.
+func fileStamp(path string) (string, bool) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", false
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok || !fi.Mode().IsRegular() {
+		return "", false
+	}
+	return fmt.Sprintf("%d %d %d %d.%09d", st.Dev, st.Ino, fi.Size(), st.Ctim.Sec, st.Ctim.Nsec), true
 }
 
 // HostAgents are the agents running on one host over one connection: one
