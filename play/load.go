@@ -62,6 +62,18 @@ func NewLoader(opts Options) *Loader {
 // Source returns the text of a loaded file, for error snippets.
 func (l *Loader) Source(file string) []byte { return l.sources[file] }
 
+// ansibleClass names a YAML value's type as Ansible's loader objects print
+// in its messages.
+func ansibleClass(v any) string {
+	switch v.(type) {
+	case *pyval.Dict:
+		return "<class 'ansible.parsing.yaml.objects.AnsibleMapping'>"
+	case string:
+		return "<class 'ansible.parsing.yaml.objects.AnsibleUnicode'>"
+	}
+	return "<class '" + pyval.TypeName(v) + "'>"
+}
+
 func (l *Loader) errAt(pos diag.Pos, format string, args ...any) *diag.Error {
 	e := diag.Errorf(pos, format, args...)
 	if src, ok := l.sources[pos.File]; ok {
@@ -128,11 +140,15 @@ func (l *Loader) loadPlaybookFile(pb *Playbook, path string, imp map[string]any,
 	if err != nil {
 		return err
 	}
+	abs, _ := filepath.Abs(path)
 	if n.IsNull() {
-		return nil
+		return &diag.Error{Msg: "Empty playbook, nothing to do: " + abs}
 	}
 	if n.Kind != yaml11.SequenceNode {
-		return l.errAt(n.Pos, "A playbook must be a list of plays, got a %s instead", pyval.TypeName(n.Value()))
+		return l.errAt(n.Pos, "A playbook must be a list of plays, got a %s instead: %s", ansibleClass(n.Value()), abs)
+	}
+	if len(n.Items) == 0 {
+		return &diag.Error{Msg: "A playbook must contain at least one play: " + abs}
 	}
 	for _, item := range n.Items {
 		if item.Kind != yaml11.MappingNode {
