@@ -238,6 +238,7 @@ func runPlaybook(ctx context.Context, o *playbookOptions) error {
 		ExtraVars:      o.ExtraVars,
 		HashMerge:      hashMerge(cfg),
 		Limit:          limit,
+		LimitText:      o.Limit,
 		Tags:           o.Tags,
 		SkipTags:       o.SkipTags,
 		Check:          o.Check,

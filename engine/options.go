@@ -26,6 +26,9 @@ type Options struct {
 	// levels are merged recursively instead of the higher one replacing.
 	HashMerge bool
 	Limit     string
+	// LimitText is --limit as the user gave it (with @file), which
+	// ansible_limit shows; empty means Limit.
+	LimitText string
 	Tags      []string
 	SkipTags  []string
 	Check     bool

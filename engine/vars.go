@@ -401,7 +401,9 @@ func (r *run) magic(pr *playRun, h *hostState, t *play.Task, chain []*play.RoleR
 	d.Set("ansible_verbosity", int64(r.opts.Verbosity))
 	d.Set("ansible_run_tags", strList(orDefault(r.opts.Tags, []string{"all"})))
 	d.Set("ansible_skip_tags", strList(r.opts.SkipTags))
-	if r.opts.Limit != "" {
+	if r.opts.LimitText != "" {
+		d.Set("ansible_limit", r.opts.LimitText)
+	} else if r.opts.Limit != "" {
 		d.Set("ansible_limit", r.opts.Limit)
 	}
 	d.Set("ansible_playbook_python", "/usr/bin/python3")
