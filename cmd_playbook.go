@@ -65,6 +65,9 @@ type playbookOptions struct {
 	Output            string
 	JUnit             string
 	ForceColor, NoCol bool
+	// flagSet says whether a flag was given on the command line, so an
+	// explicit default (-f 5) still beats ansible.cfg; nil in tests.
+	flagSet func(name string) bool
 
 	// connPassword and becomePassword are what -k/-K and the password
 	// files gave, read once before the inventory (passwordsRead). Secrets:
@@ -124,6 +127,7 @@ func playbookCommand(runPlaybook func(context.Context, *playbookOptions) error) 
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			o.Playbooks = cmd.Args().Slice()
 			o.Verbosity = verbose
+			o.flagSet = cmd.IsSet
 			return runPlaybook(ctx, o)
 		},
 	}
@@ -458,6 +462,8 @@ func cfgBool(s string) bool {
 	return false
 }
 
+func (o *playbookOptions) given(flag string) bool { return o.flagSet != nil && o.flagSet(flag) }
+
 // applyConfig fills options left at their defaults from ANSIBLE_* and
 // ansible.cfg; explicit flags win.
 func applyConfig(o *playbookOptions, cfg ansibleCfg) {
@@ -472,7 +478,7 @@ func applyConfig(o *playbookOptions, cfg ansibleCfg) {
 			o.Inventories = []string{defaultInventory}
 		}
 	}
-	if o.Forks == 5 {
+	if o.Forks == 5 && !o.given("forks") {
 		if v, ok := setting(cfg, "ANSIBLE_FORKS", "defaults", "forks"); ok {
 			if n, err := strconv.Atoi(v); err == nil && n > 0 {
 				o.Forks = n
@@ -489,7 +495,7 @@ func applyConfig(o *playbookOptions, cfg ansibleCfg) {
 			o.PrivateKey = expandHome(v)
 		}
 	}
-	if o.Timeout == 10 {
+	if o.Timeout == 10 && !o.given("timeout") {
 		if v, ok := setting(cfg, "ANSIBLE_TIMEOUT", "defaults", "timeout"); ok {
 			if n, err := strconv.Atoi(v); err == nil && n > 0 {
 				o.Timeout = n
@@ -501,12 +507,12 @@ func applyConfig(o *playbookOptions, cfg ansibleCfg) {
 			o.Become = cfgBool(v)
 		}
 	}
-	if o.BecomeUser == "root" {
+	if o.BecomeUser == "root" && !o.given("become-user") {
 		if v, ok := setting(cfg, "ANSIBLE_BECOME_USER", "privilege_escalation", "become_user"); ok {
 			o.BecomeUser = v
 		}
 	}
-	if o.BecomeMethod == "sudo" {
+	if o.BecomeMethod == "sudo" && !o.given("become-method") {
 		if v, ok := setting(cfg, "ANSIBLE_BECOME_METHOD", "privilege_escalation", "become_method"); ok {
 			o.BecomeMethod = v
 		}
