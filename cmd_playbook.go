@@ -430,9 +430,60 @@ func loadAnsibleCfg() (ansibleCfg, string) {
 			cfg[section][strings.TrimSpace(k)] = strings.TrimSpace(v)
 		}
 		abs, _ := filepath.Abs(p)
+		cfg[cfgDirSection] = map[string]string{"dir": filepath.Dir(abs)}
 		return cfg, abs
 	}
 	return ansibleCfg{}, ""
+}
+
+// cfgDirSection holds the config file's directory under a section name no
+// ini file can have, for settingPath.
+const cfgDirSection = "\x00"
+
+// settingPath is setting for path-typed settings: ~ expanded, and a
+// relative path from ansible.cfg taken from the file's directory, as
+// Ansible resolves config paths (from the environment, from the cwd).
+func settingPath(cfg ansibleCfg, env, section, key string) (string, bool) {
+	if v, ok := os.LookupEnv(env); ok {
+		return expandHome(v), true
+	}
+	v, ok := cfg.get(section, key)
+	if !ok {
+		return "", false
+	}
+	return cfgPath(cfg, v), true
+}
+
+// settingPaths is settingPath for a list of paths joined by sep.
+func settingPaths(cfg ansibleCfg, env, section, key, sep string) ([]string, bool) {
+	v, fromEnv := os.LookupEnv(env)
+	if !fromEnv {
+		var ok bool
+		if v, ok = cfg.get(section, key); !ok {
+			return nil, false
+		}
+	}
+	var out []string
+	for _, p := range strings.Split(v, sep) {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if fromEnv {
+			out = append(out, expandHome(p))
+		} else {
+			out = append(out, cfgPath(cfg, p))
+		}
+	}
+	return out, true
+}
+
+// cfgPath resolves one path read from ansible.cfg.
+func cfgPath(cfg ansibleCfg, p string) string {
+	p = expandHome(p)
+	if dir, ok := cfg.get(cfgDirSection, "dir"); ok && p != "" && !filepath.IsAbs(p) {
+		return filepath.Join(dir, p)
+	}
+	return p
 }
 
 // setting returns an ANSIBLE_* environment value, else the ansible.cfg
@@ -468,12 +519,8 @@ func (o *playbookOptions) given(flag string) bool { return o.flagSet != nil && o
 // ansible.cfg; explicit flags win.
 func applyConfig(o *playbookOptions, cfg ansibleCfg) {
 	if len(o.Inventories) == 0 {
-		if v, ok := setting(cfg, "ANSIBLE_INVENTORY", "defaults", "inventory"); ok {
-			for _, p := range strings.Split(v, ",") {
-				if p = strings.TrimSpace(p); p != "" {
-					o.Inventories = append(o.Inventories, expandHome(p))
-				}
-			}
+		if ps, ok := settingPaths(cfg, "ANSIBLE_INVENTORY", "defaults", "inventory", ","); ok {
+			o.Inventories = append(o.Inventories, ps...)
 		} else {
 			o.Inventories = []string{defaultInventory}
 		}
@@ -491,8 +538,8 @@ func applyConfig(o *playbookOptions, cfg ansibleCfg) {
 		}
 	}
 	if o.PrivateKey == "" {
-		if v, ok := setting(cfg, "ANSIBLE_PRIVATE_KEY_FILE", "defaults", "private_key_file"); ok {
-			o.PrivateKey = expandHome(v)
+		if v, ok := settingPath(cfg, "ANSIBLE_PRIVATE_KEY_FILE", "defaults", "private_key_file"); ok {
+			o.PrivateKey = v
 		}
 	}
 	if o.Timeout == 10 && !o.given("timeout") {
@@ -528,13 +575,13 @@ func applyConfig(o *playbookOptions, cfg ansibleCfg) {
 		}
 	}
 	if o.BecomePassFile == "" && !o.AskBecomePass {
-		if v, ok := setting(cfg, "ANSIBLE_BECOME_PASSWORD_FILE", "defaults", "become_password_file"); ok && v != "" {
-			o.BecomePassFile = expandHome(v)
+		if v, ok := settingPath(cfg, "ANSIBLE_BECOME_PASSWORD_FILE", "defaults", "become_password_file"); ok && v != "" {
+			o.BecomePassFile = v
 		}
 	}
 	if o.ConnPassFile == "" && !o.AskPass {
-		if v, ok := setting(cfg, "ANSIBLE_CONNECTION_PASSWORD_FILE", "defaults", "connection_password_file"); ok && v != "" {
-			o.ConnPassFile = expandHome(v)
+		if v, ok := settingPath(cfg, "ANSIBLE_CONNECTION_PASSWORD_FILE", "defaults", "connection_password_file"); ok && v != "" {
+			o.ConnPassFile = v
 		}
 	}
 	if !o.ForceHandlers {
@@ -573,10 +620,8 @@ func loadAnsibleCfgOnly() ansibleCfg {
 // Ansible's default directories.
 func rolesPath(cfg ansibleCfg) []string {
 	var out []string
-	if v, ok := setting(cfg, "ANSIBLE_ROLES_PATH", "defaults", "roles_path"); ok {
-		for _, p := range filepath.SplitList(v) {
-			out = append(out, expandHome(p))
-		}
+	if ps, ok := settingPaths(cfg, "ANSIBLE_ROLES_PATH", "defaults", "roles_path", ":"); ok {
+		out = append(out, ps...)
 	}
 	if home, err := os.UserHomeDir(); err == nil {
 		out = append(out, filepath.Join(home, ".ansible", "roles"))

@@ -295,6 +295,7 @@ func lineDiff(want, got string) string {
 // flags beat both.
 func TestApplyConfig(t *testing.T) {
 	home := t.TempDir()
+	cfgDir := t.TempDir() // relative paths in ansible.cfg are taken from here
 	cfgText := `[defaults]
 forks = 12
 inventory = ~/inv.ini, other.ini
@@ -326,7 +327,7 @@ pipelining = True
 		HostKeyChecking               bool
 		BecomePassFile                string
 	}
-	fromFile := result{Forks: 12, Timeout: 33, Inventories: []string{home + "/inv.ini", "other.ini"}, Roles: []string{home + "/roles", "/opt/roles"},
+	fromFile := result{Forks: 12, Timeout: 33, Inventories: []string{home + "/inv.ini", cfgDir + "/other.ini"}, Roles: []string{home + "/roles", "/opt/roles"},
 		User: "deploy", Key: home + "/.ssh/id_deploy", Method: "su", BecomeUser: "admin", Become: true, AskBecome: true}
 	tests := []struct {
 		name  string
@@ -352,6 +353,13 @@ pipelining = True
 			r.Method = "su" // sudo is the flag's default: not told apart from no flag
 			return r
 		}()},
+		{"explicit flags at their defaults beat ansible.cfg", cfgText, nil, func(o *playbookOptions) {
+			o.flagSet = func(name string) bool { return name == "forks" || name == "become-method" || name == "timeout" }
+		}, func() result {
+			r := fromFile
+			r.Forks, r.Method, r.Timeout = 5, "sudo", 10
+			return r
+		}()},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -363,7 +371,8 @@ pipelining = True
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
-			cfgPath := filepath.Join(t.TempDir(), "ansible.cfg")
+			cfgPath := filepath.Join(cfgDir, "ansible.cfg")
+			os.Remove(cfgPath)
 			if tc.cfg != "" {
 				if err := os.WriteFile(cfgPath, []byte(tc.cfg), 0o644); err != nil {
 					t.Fatal(err)
