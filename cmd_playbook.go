@@ -162,6 +162,7 @@ func runPlaybook(ctx context.Context, o *playbookOptions) error {
 		VaultIDs:      o.VaultIDs,
 		PasswordFiles: o.VaultPassFiles,
 		AskVaultPass:  o.AskVaultPass,
+		Getenv:        vaultGetenv(cfg),
 		Warn: func(msg string) {
 			warnings = append(warnings, &diag.Error{Severity: diag.SevWarning, Msg: msg})
 		},
@@ -475,6 +476,30 @@ func settingPaths(cfg ansibleCfg, env, section, key, sep string) ([]string, bool
 		}
 	}
 	return out, true
+}
+
+// vaultGetenv gives package vault the vault settings: the ANSIBLE_*
+// variable, else ansible.cfg's [defaults] key (password files resolved
+// from the config's directory).
+func vaultGetenv(cfg ansibleCfg) func(string) string {
+	keys := map[string]string{
+		vault.EnvIdentityList: "vault_identity_list", vault.EnvPasswordFile: "vault_password_file",
+		vault.EnvEncryptIdentity: "vault_encrypt_identity", vault.EnvIDMatch: "vault_id_match",
+	}
+	return func(env string) string {
+		if v, ok := os.LookupEnv(env); ok {
+			return v
+		}
+		key, ok := keys[env]
+		if !ok {
+			return ""
+		}
+		v, _ := cfg.get("defaults", key)
+		if env == vault.EnvPasswordFile && v != "" {
+			return cfgPath(cfg, v)
+		}
+		return v
+	}
 }
 
 // cfgPath resolves one path read from ansible.cfg.

@@ -436,3 +436,35 @@ func TestResolveLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestVaultSettingsFromConfig: vault settings come from ANSIBLE_* first,
+// then ansible.cfg, with a relative password file taken from the config's
+// directory.
+func TestVaultSettingsFromConfig(t *testing.T) {
+	dir := t.TempDir()
+	cfgFile := filepath.Join(dir, "ansible.cfg")
+	if err := os.WriteFile(cfgFile, []byte("[defaults]\nvault_password_file = pw.txt\nvault_identity_list = dev@a, prod@b\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ANSIBLE_CONFIG", cfgFile)
+	for _, v := range []string{"ANSIBLE_VAULT_PASSWORD_FILE", "ANSIBLE_VAULT_IDENTITY_LIST", "ANSIBLE_VAULT_ID_MATCH"} {
+		t.Setenv(v, "")
+		os.Unsetenv(v)
+	}
+	get := vaultGetenv(loadAnsibleCfgOnly())
+	tests := []struct{ env, want string }{
+		{"ANSIBLE_VAULT_PASSWORD_FILE", filepath.Join(dir, "pw.txt")},
+		{"ANSIBLE_VAULT_IDENTITY_LIST", "dev@a, prod@b"},
+		{"ANSIBLE_VAULT_ID_MATCH", ""},
+		{"HOME", os.Getenv("HOME")},
+	}
+	for _, tc := range tests {
+		if got := get(tc.env); got != tc.want {
+			t.Errorf("%s = %q, want %q", tc.env, got, tc.want)
+		}
+	}
+	t.Setenv("ANSIBLE_VAULT_PASSWORD_FILE", "env.txt")
+	if got := vaultGetenv(loadAnsibleCfgOnly())("ANSIBLE_VAULT_PASSWORD_FILE"); got != "env.txt" {
+		t.Errorf("the environment must win: got %q", got)
+	}
+}

@@ -51,6 +51,7 @@ func vaultCommand() *cli.Command {
 				&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "more output", Config: cli.BoolConfig{Count: &verbose}},
 			},
 			Action: func(ctx context.Context, c *cli.Command) error {
+				o.Secrets.Getenv = vaultGetenv(loadAnsibleCfgOnly())
 				err := a.run(ctx, c.Args().Slice(), o)
 				if errors.Is(err, vault.ErrUsage) {
 					return withCode(exitBadOptions, err)
