@@ -151,8 +151,8 @@ func (t *Text) report(e engine.Event) {
 		}
 	case engine.Message:
 		col := colNone
-		if strings.HasPrefix(ev.Text, "FAILED - RETRYING") {
-			// v2_runner_retry uses COLOR_DEBUG
+		if strings.HasPrefix(ev.Text, "FAILED - RETRYING") || strings.HasPrefix(ev.Text, "ASYNC ") {
+			// v2_runner_retry and the v2_runner_on_async_* lines use COLOR_DEBUG
 			col = colDarkGray
 		}
 		if ev.Text == "NO MORE HOSTS LEFT" {
