@@ -331,6 +331,9 @@ func (t *Text) result(ev engine.HostResult) {
 		// v2_runner_on_skipped and _on_unreachable handle no warnings
 		warnings = nil
 	}
+	if ev.Status == engine.StatusFailed && ev.Result != nil {
+		t.exception(ev.Result)
+	}
 	for _, w := range warnings {
 		t.warn(w)
 	}
@@ -388,6 +391,24 @@ func (t *Text) result(ev engine.HostResult) {
 			t.line(colCyan, "...ignoring")
 		}
 	}
+}
+
+// exception prints a failed result's exception as the default callback's
+// _handle_exception: its last line, or the whole traceback at -vvv.
+func (t *Text) exception(res *pyval.Dict) {
+	x, ok := res.Get("exception")
+	if !ok {
+		return
+	}
+	s := pyval.Str(x)
+	msg := "An exception occurred during task execution. "
+	if t.opts.Verbosity < 3 {
+		lines := strings.Split(strings.TrimSpace(s), "\n")
+		msg += "To see the full traceback, use -vvv. The error was: " + lines[len(lines)-1]
+	} else {
+		msg = "The full traceback is:\n" + s
+	}
+	t.line(colRed, msg)
 }
 
 // resultWarnings are the warnings a result carries.
