@@ -55,6 +55,7 @@ type Dialer struct {
 	Logf func(format string, args ...any)
 
 	keys     keyCache
+	digests  sync.Map   // ssh configuration digests of this run (sshGCache)
 	promptMu sync.Mutex // one prompt at a time across parallel dials
 }
 
@@ -89,6 +90,7 @@ func (d *Dialer) resolver() (resolver, error) {
 	default:
 		r.cache.dir = d.SSHConfigCache
 	}
+	r.cache.digests = &d.digests
 	if r.sshHome == "" {
 		r.cache.dir = "" // cannot tell which ~/.ssh/config ssh reads
 	}

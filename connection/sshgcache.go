@@ -1,7 +1,6 @@
 package connection
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -11,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -22,7 +22,8 @@ import (
 // anything else are never cached: Match (exec, localnetwork, ...),
 // CanonicalizeHostname (DNS), ${VAR} expansion, Include paths with tokens.
 type sshGCache struct {
-	dir string // "" disables the cache
+	dir     string    // "" disables the cache
+	digests *sync.Map // configDigest results of this run, when shared
 }
 
 // sshGCacheMaxAge is how long an unused entry is kept.
@@ -52,6 +53,37 @@ func (c sshGCache) key(sshPath, sshHome, localUser string, argv []string, config
 		}
 		fmt.Fprintf(h, "%s\x00", a)
 	}
+	files, ok := c.configDigest(sshHome, configFile)
+	if !ok {
+		return "", false
+	}
+	h.Write(files)
+	return hex.EncodeToString(h.Sum(nil)), true
+}
+
+// configDigest hashes the configuration files ssh reads (contents, and the
+// files each Include glob matches), once per run: every host of a run
+// shares them.
+func (c sshGCache) configDigest(sshHome, configFile string) ([]byte, bool) {
+	type digest struct {
+		sum []byte
+		ok  bool
+	}
+	id := sshHome + "\x00" + configFile
+	if c.digests != nil {
+		if d, found := c.digests.Load(id); found {
+			return d.(digest).sum, d.(digest).ok
+		}
+	}
+	sum, ok := hashConfigFiles(sshHome, configFile)
+	if c.digests != nil {
+		c.digests.Store(id, digest{sum, ok})
+	}
+	return sum, ok
+}
+
+func hashConfigFiles(sshHome, configFile string) ([]byte, bool) {
+	h := sha256.New()
 	type file struct{ path, base string }
 	var files []file
 	if configFile != "" {
@@ -67,7 +99,7 @@ func (c sshGCache) key(sshPath, sshHome, localUser string, argv []string, config
 			continue
 		}
 		if len(seen) >= 64 {
-			return "", false // an Include loop or a very large tree
+			return nil, false // an Include loop or a very large tree
 		}
 		seen[f.path] = true
 		data, err := os.ReadFile(f.path)
@@ -76,13 +108,13 @@ func (c sshGCache) key(sshPath, sshHome, localUser string, argv []string, config
 			continue
 		}
 		if err != nil {
-			return "", false
+			return nil, false
 		}
 		fmt.Fprintf(h, "file %s %d\x00", f.path, len(data))
 		h.Write(data)
 		incs, ok := cacheableConfig(data)
 		if !ok {
-			return "", false
+			return nil, false
 		}
 		for _, pat := range incs {
 			switch {
@@ -93,7 +125,7 @@ func (c sshGCache) key(sshPath, sshHome, localUser string, argv []string, config
 			}
 			m, err := filepath.Glob(pat)
 			if err != nil {
-				return "", false
+				return nil, false
 			}
 			fmt.Fprintf(h, "include %s %q\x00", pat, m)
 			for _, p := range m {
@@ -101,16 +133,14 @@ func (c sshGCache) key(sshPath, sshHome, localUser string, argv []string, config
 			}
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil)), true
+	return h.Sum(nil), true
 }
 
 // cacheableConfig returns the Include patterns of one ssh_config file, or
 // ok=false when it uses something whose effect the key cannot capture.
 func cacheableConfig(data []byte) (includes []string, ok bool) {
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
 		if line == "" || line[0] == '#' {
 			continue
 		}
@@ -132,7 +162,7 @@ func cacheableConfig(data []byte) (includes []string, ok bool) {
 			includes = append(includes, strings.Fields(rest)...)
 		}
 	}
-	return includes, sc.Err() == nil
+	return includes, true
 }
 
 // get returns the cached answer for key.
