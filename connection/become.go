@@ -68,14 +68,20 @@ func becomeCommand(b Become, script, args, marker string) (string, error) {
 // "Password: ", sudo-rs' "[sudo: authenticate] Password: ", a localized
 // sudo. Only an unterminated last line counts, as prompts end without a
 // newline.
-var genericPrompt = regexp.MustCompile(`(?i)(password|passwort|mot de passe|contraseña)[^\n]*:\s*$`)
+var genericPrompt = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(password|passwort|mot de passe|contraseña)[^\n]*:\s*$`)
+})
 
 // Messages as Ansible words them (plugins/connection/ssh.py: "Incorrect
 // %s password", "Missing %s password"; "Timeout (%ds) waiting for
 // privilege escalation prompt").
 var (
-	incorrectPassword = regexp.MustCompile(`(?i)sorry, try again|incorrect password|authentication failure|authentication failed`)
-	missingPassword   = regexp.MustCompile(`(?i)a password is required|a terminal is required|no askpass program`)
+	incorrectPassword = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)sorry, try again|incorrect password|authentication failure|authentication failed`)
+	})
+	missingPassword = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)a password is required|a terminal is required|no askpass program`)
+	})
 )
 
 // stderrWatch collects a command's stderr: it reports password prompts
@@ -108,7 +114,7 @@ func (w *stderrWatch) Write(p []byte) (int, error) {
 					continue
 				}
 			}
-			if genericPrompt.Match(rest[bytes.LastIndexByte(rest, '\n')+1:]) {
+			if genericPrompt().Match(rest[bytes.LastIndexByte(rest, '\n')+1:]) {
 				w.scanFrom = len(w.buf)
 				w.signal()
 			}
@@ -338,9 +344,9 @@ func (h *HostAgents) startFailure(b Become, st Stream, w *stderrWatch, cause err
 	switch {
 	case strings.Contains(text, missingMark):
 		return errAgentMissing
-	case b.Enabled && missingPassword.MatchString(text):
+	case b.Enabled && missingPassword().MatchString(text):
 		return fmt.Errorf("Missing %s password", b.Method)
-	case b.Enabled && incorrectPassword.MatchString(text):
+	case b.Enabled && incorrectPassword().MatchString(text):
 		return fmt.Errorf("Incorrect %s password", b.Method)
 	}
 	if tail := w.tail(); tail != "" {

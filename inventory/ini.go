@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"gplay/diag"
@@ -12,8 +13,8 @@ import (
 var (
 	// As plugins/inventory/ini.py: [name] or [name:type], then an optional
 	// comment.
-	reSection   = regexp.MustCompile(`^\[([^:\]\s]+)(?::([\p{L}\p{N}_]+))?\]\s*(?:#.*)?$`)
-	reGroupName = regexp.MustCompile(`^([^:\]\s]+)\s*(?:#.*)?$`)
+	reSection   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\[([^:\]\s]+)(?::([\p{L}\p{N}_]+))?\]\s*(?:#.*)?$`) })
+	reGroupName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([^:\]\s]+)\s*(?:#.*)?$`) })
 )
 
 type iniParser struct {
@@ -69,7 +70,7 @@ func (p *iniParser) parse() error {
 			continue
 		}
 		col := strings.Index(raw, line) + 1
-		if m := reSection.FindStringSubmatch(line); m != nil {
+		if m := reSection().FindStringSubmatch(line); m != nil {
 			group, state = m[1], m[2]
 			if state == "" {
 				state = "hosts"
@@ -114,7 +115,7 @@ func (p *iniParser) parse() error {
 				return p.errorf(col, "", "%v", err)
 			}
 		case "children":
-			m := reGroupName.FindStringSubmatch(line)
+			m := reGroupName().FindStringSubmatch(line)
 			if m == nil {
 				return p.errorf(col, "under [group:children] each line is one group name", "Expected group name, got: %s", line)
 			}

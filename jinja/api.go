@@ -264,8 +264,10 @@ func countTrailingNewlines(s string) int {
 	return n
 }
 
-// Python's $ also matches before a final newline.
-var singleVarRE = regexp.MustCompile(`^\{\{\s*([\p{L}\p{N}_]*)\s*\}\}\n?$`)
+// Python's $ also matches before a final newline. The patterns of this
+// package compile on first use: the gplay binary is also the agent on every
+// target, which never templates and should not pay for them at start.
+var singleVarRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\{\{\s*([\p{L}\p{N}_]*)\s*\}\}\n?$`) })
 
 // Template templates a variable or module argument value as Ansible's
 // Templar.template does: a string without delimiters is returned as is;
@@ -318,7 +320,7 @@ func (e *Env) templateString(ctx context.Context, src string, vars Vars) (any, e
 	if !IsTemplate(src) {
 		return src, nil
 	}
-	if m := singleVarRE.FindStringSubmatch(src); m != nil && vars != nil {
+	if m := singleVarRE().FindStringSubmatch(src); m != nil && vars != nil {
 		var raw any
 		var ok bool
 		if rv, isRaw := vars.(RawVars); isRaw {
@@ -398,8 +400,10 @@ func (e *Env) Eval(ctx context.Context, expression string, vars Vars) (any, erro
 	return v, nil
 }
 
-var definedRE = regexp.MustCompile(`(hostvars\[.+\]|[\p{L}\p{N}_]+)\s+(not\s+is|is|is\s+not)\s+(defined|undefined)`)
-var undefinedNameRE = regexp.MustCompile(`'(hostvars\[.+\]|[\p{L}\p{N}_]+)' is undefined`)
+var definedRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(hostvars\[.+\]|[\p{L}\p{N}_]+)\s+(not\s+is|is|is\s+not)\s+(defined|undefined)`)
+})
+var undefinedNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`'(hostvars\[.+\]|[\p{L}\p{N}_]+)' is undefined`) })
 
 // Cond evaluates a conditional (when, changed_when, failed_when, until,
 // assert's that) as Ansible 2.14's Conditional does: the expression is
@@ -438,10 +442,10 @@ func (e *Env) CondValue(ctx context.Context, conditional string, vars Vars) (any
 	var why string
 	switch {
 	case je.Kind == ErrUndefined:
-		if m := undefinedNameRE.FindStringSubmatch(je.Msg); m != nil {
+		if m := undefinedNameRE().FindStringSubmatch(je.Msg); m != nil {
 			rest := conditional
 			for {
-				d := definedRE.FindStringSubmatchIndex(rest)
+				d := definedRE().FindStringSubmatchIndex(rest)
 				if d == nil {
 					break
 				}

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gplay/pyval"
 )
@@ -403,13 +404,13 @@ func fileTest(pred func(os.FileInfo) bool, lstat bool) testFunc {
 
 // ---- versions ----
 
-var looseRE = regexp.MustCompile(`(\d+|[a-z]+|\.)`)
-var strictRE = regexp.MustCompile(`^(\d+)\.(\d+)(\.(\d+))?([ab](\d+))?$`)
+var looseRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(\d+|[a-z]+|\.)`) })
+var strictRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d+)\.(\d+)(\.(\d+))?([ab](\d+))?$`) })
 
 func looseVersion(s string) []any {
 	var parts []string
 	last := 0
-	for _, m := range looseRE.FindAllStringIndex(s, -1) {
+	for _, m := range looseRE().FindAllStringIndex(s, -1) {
 		parts = append(parts, s[last:m[0]], s[m[0]:m[1]])
 		last = m[1]
 	}
@@ -429,7 +430,7 @@ func looseVersion(s string) []any {
 }
 
 func strictVersion(s string) (pyval.Tuple, error) {
-	m := strictRE.FindStringSubmatch(s)
+	m := strictRE().FindStringSubmatch(s)
 	if m == nil {
 		return nil, rtErr("invalid version number '%s'", s)
 	}

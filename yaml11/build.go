@@ -7,6 +7,7 @@ import (
 	"math"
 	"regexp"
 	"strings"
+	"sync"
 
 	"gplay/diag"
 	"gplay/pyval"
@@ -36,14 +37,14 @@ func (b *builder) errorf(p diag.Pos, hint, format string, args ...any) error {
 }
 
 // reAnchorName is what libyaml accepts after & and *.
-var reAnchorName = regexp.MustCompile(`^[0-9A-Za-z_-]+$`)
+var reAnchorName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9A-Za-z_-]+$`) })
 
 func (b *builder) build(y *yaml.Node) (*Node, error) {
-	if y.Kind == yaml.AliasNode && !reAnchorName.MatchString(y.Value) {
+	if y.Kind == yaml.AliasNode && !reAnchorName().MatchString(y.Value) {
 		return nil, b.errorf(b.pos(y), "anchor and alias names may hold letters, digits, - and _ only",
 			"while scanning an alias: expected alphabetic or numeric character, but found another character in %q", y.Value)
 	}
-	if y.Anchor != "" && !reAnchorName.MatchString(y.Anchor) {
+	if y.Anchor != "" && !reAnchorName().MatchString(y.Anchor) {
 		return nil, b.errorf(b.pos(y), "anchor and alias names may hold letters, digits, - and _ only",
 			"while scanning an anchor: expected alphabetic or numeric character, but found another character in %q", y.Anchor)
 	}

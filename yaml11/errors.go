@@ -4,6 +4,7 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+	"sync"
 
 	"gplay/diag"
 
@@ -68,10 +69,12 @@ func countLines(src []byte) int {
 }
 
 var (
-	reTabIndent   = regexp.MustCompile(`^ *\t`)
-	reNoSpace     = regexp.MustCompile(`^\s*(?:- +)?[A-Za-z0-9_.-]+:[^\s:/]`)
-	reBraceValue  = regexp.MustCompile(`(?:^|:\s|-\s)\s*\{\{`)
-	reColonInText = regexp.MustCompile(`^\s*(?:- +)?[^"'\s#][^:#]*:\s+[^"'{\[|>&*!\s][^#]*:\s`)
+	reTabIndent   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^ *\t`) })
+	reNoSpace     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*(?:- +)?[A-Za-z0-9_.-]+:[^\s:/]`) })
+	reBraceValue  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:^|:\s|-\s)\s*\{\{`) })
+	reColonInText = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\s*(?:- +)?[^"'\s#][^:#]*:\s+[^"'{\[|>&*!\s][^#]*:\s`)
+	})
 )
 
 // guessHint returns advice in plain words for a syntax error, looking at the
@@ -83,11 +86,11 @@ func guessHint(src []byte, msg string, p diag.Pos) (string, diag.Pos) {
 	// ("found character that cannot start any token") do not say so.
 	for l := p.Line; l >= 1 && l >= p.Line-1; l-- {
 		s := diag.LineOf(src, l)
-		if reTabIndent.MatchString(s) {
+		if reTabIndent().MatchString(s) {
 			return "a tab character is used for indentation; YAML allows only spaces there", diag.Pos{File: p.File, Line: l, Col: strings.IndexByte(s, '\t') + 1}
 		}
 	}
-	if reBraceValue.MatchString(line) || (p.Line > 1 && reBraceValue.MatchString(diag.LineOf(src, p.Line-1)) && strings.Contains(msg, "flow")) {
+	if reBraceValue().MatchString(line) || (p.Line > 1 && reBraceValue().MatchString(diag.LineOf(src, p.Line-1)) && strings.Contains(msg, "flow")) {
 		return bracesHint, p
 	}
 	if q := unbalancedQuote(line); q != 0 {
@@ -104,7 +107,7 @@ func guessHint(src []byte, msg string, p diag.Pos) (string, diag.Pos) {
 	}
 	for l := p.Line; l >= 1 && l >= p.Line-2; l-- {
 		s := diag.LineOf(src, l)
-		if loc := reNoSpace.FindStringIndex(s); loc != nil && !strings.Contains(s, "://") {
+		if loc := reNoSpace().FindStringIndex(s); loc != nil && !strings.Contains(s, "://") {
 			col := strings.IndexByte(s[loc[0]:], ':') + loc[0] + 1
 			return "there is probably a space missing after the colon: write key: value", diag.Pos{File: p.File, Line: l, Col: col + 1}
 		}
@@ -112,7 +115,7 @@ func guessHint(src []byte, msg string, p diag.Pos) (string, diag.Pos) {
 	if strings.Contains(msg, "flow sequence") || strings.Contains(msg, "flow mapping") {
 		return "a [ or { is not closed, or an item inside it is not separated by a comma; quote the value if the bracket is meant as text", p
 	}
-	if strings.Contains(msg, "mapping values are not allowed") && reColonInText.MatchString(line) {
+	if strings.Contains(msg, "mapping values are not allowed") && reColonInText().MatchString(line) {
 		return "the value contains \": \"; quote the whole value, e.g. msg: \"state: ok\"", p
 	}
 	if strings.Contains(msg, "did not find expected key") || strings.Contains(msg, "mapping values are not allowed") ||

@@ -7,17 +7,24 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // The implicit resolvers of PyYAML's resolver.py (YAML 1.1), which Ansible's
 // AnsibleLoader uses unchanged. They apply to plain scalars only.
 var (
-	reBool = regexp.MustCompile(`^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$`)
+	reBool = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$`)
+	})
 	// Floats need a dot, and an exponent needs a sign: "1e3" and "1.0e3"
 	// are strings, "1.0e+3" is a float.
-	reFloat = regexp.MustCompile(`^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$`)
-	reInt   = regexp.MustCompile(`^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$`)
-	reNull  = regexp.MustCompile(`^(?:~|null|Null|NULL|)$`)
+	reFloat = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$`)
+	})
+	reInt = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$`)
+	})
+	reNull = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:~|null|Null|NULL|)$`) })
 )
 
 // ResolvePlain returns the value PyYAML gives an untagged plain scalar.
@@ -31,15 +38,15 @@ func ResolvePlain(s string) (any, error) {
 	// case (a word) away from the regexps.
 	switch c := s[0]; {
 	case c == '~' || c == 'n' || c == 'N':
-		if reNull.MatchString(s) {
+		if reNull().MatchString(s) {
 			return nil, nil
 		}
-		if reBool.MatchString(s) {
+		if reBool().MatchString(s) {
 			return boolValue(s), nil
 		}
 		return s, nil
 	case strings.IndexByte("yYtTfFoO", c) >= 0:
-		if reBool.MatchString(s) {
+		if reBool().MatchString(s) {
 			return boolValue(s), nil
 		}
 		return s, nil
@@ -47,10 +54,10 @@ func ResolvePlain(s string) (any, error) {
 		// PyYAML tries bool, float, int, null, timestamp by first char; for
 		// these characters the order is float, int, timestamp, and the
 		// patterns do not overlap.
-		if reFloat.MatchString(s) {
+		if reFloat().MatchString(s) {
 			return floatValue(s)
 		}
-		if reInt.MatchString(s) {
+		if reInt().MatchString(s) {
 			return intValue(s)
 		}
 		return s, nil
