@@ -73,7 +73,7 @@ func runInventory(ctx context.Context, o *inventoryOptions, stdout io.Writer) er
 	secrets, err := vault.LoadSecrets(ctx, vault.SecretOptions{
 		VaultIDs: o.VaultIDs, PasswordFiles: o.VaultPassFiles, AskVaultPass: o.AskVaultPass,
 		Getenv: vaultGetenv(loadAnsibleCfgOnly()),
-		Warn: func(msg string) { fmt.Fprintf(os.Stderr, "[WARNING]: %s\n", msg) },
+		Warn:   func(msg string) { fmt.Fprintf(os.Stderr, "[WARNING]: %s\n", msg) },
 	})
 	if err != nil {
 		return err
