@@ -52,7 +52,10 @@
 //     Later runs start it in one round trip; a stamp (size, inode, ctime)
 //     next to it makes re-verification cheap, and a file that changed is
 //     hashed again and replaced rather than run. Targets of another
-//     platform get gplay-<os>-<arch> from `make dist`.
+//     platform get gplay-<os>-<arch> from `make dist`. On the controller
+//     the binary's SHA-256 is remembered the same way (~/.cache/gplay/sums,
+//     keyed by path, checked against device, inode, size and ctime), so a
+//     warm run hashes nothing.
 //   - Become runs the agent itself as the become user (sudo -H -S -u USER,
 //     or su USER -c), one agent per host, user and method, so a password is
 //     given once per run. It is written to stdin only after the prompt
