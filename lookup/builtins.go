@@ -8,6 +8,7 @@ func builtins() map[string]Plugin {
 		"dict":                PluginFunc(dictLookup),
 		"env":                 PluginFunc(envLookup),
 		"file":                PluginFunc(fileLookup),
+		"url":                 PluginFunc(urlLookup),
 		"fileglob":            PluginFunc(fileglobLookup),
 		"flattened":           PluginFunc(flattenedLookup),
 		"first_found":         PluginFunc(firstFoundLookup),

@@ -92,5 +92,6 @@
 // the matches of a pattern (Python returns directory order).
 // template_mtime and template_run_date are strings, not datetimes.
 // Terms are templated once more, as listify_lookup_plugin_terms does, only
-// when the engine sets TaskContext.Templater. url is not implemented.
+// when the engine sets TaskContext.Templater. url runs with Go's HTTP
+// client: use_gssapi is refused and ciphers is ignored.
 package lookup
