@@ -78,7 +78,10 @@ func run(n, runs int, skipAnsible bool, gplayBin string) error {
 	gplay := gplayBin
 	if gplay == "" {
 		gplay = filepath.Join(dir, "gplay")
-		build := exec.Command("go", "build", "-o", gplay, ".")
+		// As `make gplay` and `make dist` build it: static (no cgo), so the
+		// agent on the targets starts without the dynamic loader.
+		build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", gplay, ".")
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
 		build.Dir, build.Stdout, build.Stderr = root, os.Stderr, os.Stderr
 		if err := build.Run(); err != nil {
 			return fmt.Errorf("build gplay: %w", err)
