@@ -706,6 +706,9 @@ func (a *aptRun) matchingVersion(name, ver string) string {
 
 func (a *aptRun) remove(specs []string) (module.Result, error) {
 	p := a.p
+	// as Ansible's remove(): its results carry no cache_updated or
+	// cache_update_time
+	a.res.CacheUpdated, a.res.CacheUpdateTime = nil, nil
 	var list []string
 	for _, spec := range a.expandGlobs(specs) {
 		name, cmp, ver := splitPkg(spec)
