@@ -17,17 +17,17 @@ import (
 
 // inventoryOptions are ansible-inventory's options (lib/ansible/cli/inventory.py).
 type inventoryOptions struct {
-	Inventories    []string
-	List, Graph    bool
-	Host           string
-	Vars           bool
-	YAML, Export   bool
-	Output         string
-	PlaybookDir    string
-	VaultIDs       []string
-	VaultPassFiles []string
-	AskVaultPass   bool
-	Group          string // --graph's optional pattern
+	Inventories        []string
+	List, Graph        bool
+	Host               string
+	Vars               bool
+	YAML, TOML, Export bool
+	Output             string
+	PlaybookDir        string
+	VaultIDs           []string
+	VaultPassFiles     []string
+	AskVaultPass       bool
+	Group              string // --graph's optional pattern
 }
 
 func inventoryCommand() *cli.Command {
@@ -45,6 +45,7 @@ func inventoryCommand() *cli.Command {
 			&cli.StringFlag{Name: "host", Usage: "one host's variables as JSON", Destination: &o.Host},
 			&cli.BoolFlag{Name: "vars", Usage: "with --graph: show variables", Destination: &o.Vars},
 			&cli.BoolFlag{Name: "yaml", Aliases: []string{"y"}, Usage: "YAML instead of JSON (not for --graph)", Destination: &o.YAML},
+			&cli.BoolFlag{Name: "toml", Usage: "TOML instead of JSON (not for --graph)", Destination: &o.TOML},
 			&cli.BoolFlag{Name: "export", Usage: "with --list: group variables in the groups, as for export, not merged into hosts", Destination: &o.Export},
 			&cli.StringFlag{Name: "output", Usage: "with --list: write to this file", Destination: &o.Output},
 			&cli.StringFlag{Name: "playbook-dir", Usage: "also load group_vars/ and host_vars/ from this directory", Destination: &o.PlaybookDir},
@@ -97,6 +98,9 @@ func runInventory(ctx context.Context, o *inventoryOptions, stdout io.Writer) er
 	switch {
 	case o.List && o.YAML:
 		out, err = inv.ListYAML(o.Export)
+	case o.List && o.TOML:
+		out, err = inv.ListTOML(o.Export)
+		out = tomlDisplay(out)
 	case o.List && o.Export:
 		out, err = inv.ExportJSON()
 	case o.List:
@@ -105,8 +109,14 @@ func runInventory(ctx context.Context, o *inventoryOptions, stdout io.Writer) er
 		out, err = inv.Graph(o.Group, o.Vars)
 	case o.YAML:
 		out, err = inv.HostYAML(o.Host)
+	case o.TOML:
+		out, err = inv.HostTOML(o.Host)
+		out = tomlDisplay(out)
 	default:
 		out, err = inv.HostJSON(o.Host)
+	}
+	if errors.Is(err, inventory.ErrEmptyTOML) {
+		return withCode(exitError, nil)
 	}
 	if err != nil {
 		return err
@@ -116,6 +126,15 @@ func runInventory(ctx context.Context, o *inventoryOptions, stdout io.Writer) er
 	}
 	_, err = io.WriteString(stdout, out)
 	return err
+}
+
+// tomlDisplay is what display.display prints of a TOML dump: the text
+// ending in a newline, nothing when the dump is empty.
+func tomlDisplay(s string) string {
+	if s == "" || strings.HasSuffix(s, "\n") {
+		return s
+	}
+	return s + "\n"
 }
 
 // inventorySources applies Ansible's default when no -i is given:

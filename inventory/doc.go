@@ -25,9 +25,10 @@
 //     (Group.get_descendants), we use insertion order, breadth first;
 //   - an explicit key overriding a merge key (<<) is not a duplicate-key
 //     warning (yaml11);
-//   - YAML timestamps are text (yaml11), so --yaml quotes '2001-12-14'
-//     where PyYAML writes the date plain;
-//   - --toml output is not implemented.
+//   - YAML timestamps are text (yaml11), so --yaml and --toml quote
+//     '2001-12-14' where PyYAML and the toml library write the date plain;
+//   - --toml writes a string the toml library would crash on (one starting
+//     with a control character) instead of failing.
 //
 // Note for callers: ansible-inventory treats its working directory (or
 // --playbook-dir) as the playbook directory, so its group_vars/host_vars

@@ -206,14 +206,17 @@ func runGplay(c invCase, cmd string) (string, error) {
 	}
 	switch args[0] {
 	case "--list":
-		export, yml := false, false
+		export, yml, toml := false, false, false
 		for _, a := range args[1:] {
 			export = export || a == "--export"
 			yml = yml || a == "--yaml" || a == "-y"
+			toml = toml || a == "--toml"
 		}
 		switch {
 		case yml:
 			return inv.ListYAML(export)
+		case toml:
+			return inv.ListTOML(export)
 		case export:
 			return inv.ExportJSON()
 		}
@@ -221,6 +224,9 @@ func runGplay(c invCase, cmd string) (string, error) {
 	case "--host":
 		if len(args) > 2 && (args[2] == "--yaml" || args[2] == "-y") {
 			return inv.HostYAML(args[1])
+		}
+		if len(args) > 2 && args[2] == "--toml" {
+			return inv.HostTOML(args[1])
 		}
 		return inv.HostJSON(args[1])
 	case "--graph":
