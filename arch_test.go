@@ -22,6 +22,7 @@ var layers = map[string][]string{
 	"lookup":     {"diag", "pyval", "vault", "yaml11", "jinja", "pyyaml", "crypt", "kvsplit"},
 	"module":     {"diag", "pyval"},
 	"inventory":  {"diag", "pyval", "vault", "yaml11", "jinja", "pyyaml"},
+	"factcache":  {"pyval", "yaml11", "inventory"},
 	"play":       {"diag", "pyval", "vault", "yaml11", "jinja", "module", "kvsplit"},
 	"modules":    {"diag", "pyval", "module"},
 	"agent":      {"diag", "pyval", "module"},

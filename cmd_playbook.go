@@ -10,10 +10,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"gplay/connection"
 	"gplay/diag"
 	"gplay/engine"
+	"gplay/factcache"
 	"gplay/inventory"
 	"gplay/module"
 	"gplay/output"
@@ -261,6 +263,9 @@ func runPlaybook(ctx context.Context, o *playbookOptions) error {
 		RolesPath:      rolesPath(cfg),
 		InventoryPaths: o.Inventories,
 		Decrypter:      dec,
+		FactCache:      factCache(cfg),
+		Gathering:      gathering(cfg),
+		FlushCache:     o.FlushCache,
 		Step:           o.Step,
 		Prompter:       stdinPrompter(),
 	}
@@ -627,6 +632,34 @@ func stdinPrompter() engine.Prompter {
 		return nil
 	}
 	return p
+}
+
+// factCache is the fact_caching setting's cache: jsonfile in
+// fact_caching_connection; memory (Ansible's default) is nil.
+func factCache(cfg ansibleCfg) engine.FactCache {
+	plugin, _ := setting(cfg, "ANSIBLE_CACHE_PLUGIN", "defaults", "fact_caching")
+	switch strings.TrimPrefix(strings.TrimSpace(plugin), "ansible.builtin.") {
+	case "jsonfile":
+	default:
+		return nil
+	}
+	dir, ok := settingPath(cfg, "ANSIBLE_CACHE_PLUGIN_CONNECTION", "defaults", "fact_caching_connection")
+	if !ok || dir == "" {
+		return nil
+	}
+	timeout := 86400
+	if v, ok := setting(cfg, "ANSIBLE_CACHE_PLUGIN_TIMEOUT", "defaults", "fact_caching_timeout"); ok {
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+			timeout = n
+		}
+	}
+	return factcache.JSONFile{Dir: dir, Timeout: time.Duration(timeout) * time.Second}
+}
+
+// gathering is the gathering setting: implicit, explicit or smart.
+func gathering(cfg ansibleCfg) string {
+	v, _ := setting(cfg, "ANSIBLE_GATHERING", "defaults", "gathering")
+	return strings.TrimSpace(v)
 }
 
 // hashMerge says whether hash_behaviour (ANSIBLE_HASH_BEHAVIOUR or

@@ -70,7 +70,13 @@ func (pr *playRun) runMeta(ctx context.Context, t *play.Task, hosts []*hostState
 			h.mu.Lock()
 			h.facts = pyval.NewDict(0)
 			h.cachedFacts = pyval.NewDict(0)
+			h.factsKnown = false
 			h.mu.Unlock()
+			if c := pr.r.opts.FactCache; c != nil {
+				if err := c.Flush(h.name); err != nil {
+					pr.r.warn("%v", err)
+				}
+			}
 		}
 	case "clear_host_errors":
 		for _, h := range pr.batch {

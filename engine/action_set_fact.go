@@ -66,5 +66,8 @@ func actSetFact(ctx context.Context, a *actionCtx) (*pyval.Dict, error) {
 		return true
 	})
 	h.mu.Unlock()
+	if cacheable {
+		a.hr.pr.r.storeFacts(h)
+	}
 	return pyval.DictOf("ansible_facts", facts, "changed", false, "failed", false), nil
 }

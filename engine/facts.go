@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 
 	"gplay/agent"
@@ -15,6 +16,18 @@ import (
 func (pr *playRun) gatherFacts(ctx context.Context) {
 	r := pr.r
 	hosts := pr.liveBatch()
+	if r.opts.Gathering == "smart" {
+		var need []*hostState
+		for _, h := range hosts {
+			h.mu.Lock()
+			known := h.factsKnown
+			h.mu.Unlock()
+			if !known {
+				need = append(need, h)
+			}
+		}
+		hosts = need
+	}
 	if len(hosts) == 0 {
 		return
 	}
@@ -63,6 +76,59 @@ func (pr *playRun) gatherFacts(ctx context.Context) {
 	}
 }
 
+// loadCachedFacts fills a new host's facts from the fact cache: ansible_
+// names are gathered facts, others set_fact cacheable ones.
+func (r *run) loadCachedFacts(h *hostState) {
+	if r.opts.FactCache == nil {
+		return
+	}
+	d, ok := r.opts.FactCache.Load(h.name)
+	if !ok {
+		return
+	}
+	d.Range(func(k, v any) bool {
+		ks := pyval.Str(k)
+		switch {
+		case strings.HasPrefix(ks, "_ansible"):
+			// the cache's own bookkeeping (_ansible_facts_gathered)
+		case strings.HasPrefix(ks, "ansible_"):
+			h.facts.Set(strings.TrimPrefix(ks, "ansible_"), v)
+		case strings.HasPrefix(ks, "discovered_interpreter"):
+			h.facts.Set(ks, v)
+		default:
+			h.cachedFacts.Set(ks, v)
+		}
+		return true
+	})
+	h.factsKnown = true
+}
+
+// storeFacts writes the host's facts to the fact cache in Ansible's shape.
+func (r *run) storeFacts(h *hostState) {
+	if r.opts.FactCache == nil {
+		return
+	}
+	h.mu.Lock()
+	d := pyval.NewDict(h.facts.Len() + h.cachedFacts.Len())
+	h.facts.Range(func(k, v any) bool {
+		ks := pyval.Str(k)
+		if !strings.HasPrefix(ks, "discovered_interpreter") {
+			ks = "ansible_" + ks
+		}
+		d.Set(ks, v)
+		return true
+	})
+	h.cachedFacts.Range(func(k, v any) bool { d.Set(k, v); return true })
+	gathered := h.factsKnown
+	h.mu.Unlock()
+	if gathered {
+		d.Set("_ansible_facts_gathered", true)
+	}
+	if err := r.opts.FactCache.Store(h.name, d); err != nil {
+		r.warn("%v", err)
+	}
+}
+
 func (pr *playRun) gatherOne(ctx context.Context, h *hostState) HostResult {
 	r := pr.r
 	out := HostResult{Host: h.name, Task: "Gathering Facts", Action: "gather_facts", Status: StatusOK, Result: pyval.DictOf("changed", false)}
@@ -101,7 +167,9 @@ func (pr *playRun) gatherOne(ctx context.Context, h *hostState) HostResult {
 	}
 	h.mu.Lock()
 	facts.Range(func(k, x any) bool { h.facts.Set(k, x); return true })
+	h.factsKnown = true
 	h.mu.Unlock()
+	r.storeFacts(h)
 	out.Result = pyval.DictOf("ansible_facts", facts, "changed", false)
 	return out
 }

@@ -51,11 +51,29 @@ type Options struct {
 	FactsModules []string
 	// InventoryPaths are the -i sources, for inventory_dir/inventory_file.
 	InventoryPaths []string
+	// FactCache keeps facts between runs (fact_caching); nil keeps them
+	// for this run only, as Ansible's memory cache.
+	FactCache FactCache
+	// Gathering is Ansible's gathering setting: implicit (default: plays
+	// gather unless gather_facts: false), explicit (only with gather_facts:
+	// true) or smart (gather only hosts whose facts are not known yet).
+	Gathering string
+	// FlushCache is --flush-cache: forget every inventory host's cached
+	// facts before running.
+	FlushCache bool
 	// Step is --step: confirm each task at the Prompter before it runs.
 	Step bool
 	// Prompter asks the user (--step, pause, vars_prompt). Nil when stdin
 	// is not a terminal: prompts then take their defaults, as in Ansible.
 	Prompter Prompter
+}
+
+// FactCache stores a host's facts (gathered, and set_fact cacheable) as
+// Ansible's fact cache holds them: gathered facts under ansible_ names.
+type FactCache interface {
+	Load(host string) (*pyval.Dict, bool)
+	Store(host string, facts *pyval.Dict) error
+	Flush(host string) error
 }
 
 // Prompter reads an answer from the user's terminal; echo false hides it.

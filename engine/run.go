@@ -37,6 +37,9 @@ type hostState struct {
 	failed, unreachable bool
 	// ended is meta: end_host (for the current play).
 	ended bool
+	// factsKnown: facts were gathered in this run or came from the fact
+	// cache (gathering=smart skips such hosts)
+	factsKnown bool
 	// played: the host was in a play, so it appears in the recap.
 	played bool
 	stats  HostStats
@@ -102,6 +105,7 @@ func (r *run) host(name string) *hostState {
 	}
 	h := &hostState{name: name, facts: pyval.NewDict(0), cachedFacts: pyval.NewDict(0), setFacts: pyval.NewDict(0), includeVars: pyval.NewDict(0), notified: map[*play.Task]bool{}}
 	h.stats.Host = name
+	r.loadCachedFacts(h)
 	r.hosts[name] = h
 	r.order = append(r.order, name)
 	return h
@@ -128,6 +132,14 @@ func Run(ctx context.Context, opts Options) (err error) {
 			err = ie
 		}
 	}()
+	if opts.FlushCache && opts.FactCache != nil {
+		hosts, _ := opts.Inventory.Select("all")
+		for _, h := range hosts {
+			if err := opts.FactCache.Flush(h); err != nil {
+				r.warn("%v", err)
+			}
+		}
+	}
 	var books []*play.Playbook
 	for _, p := range opts.Playbooks {
 		pb, err := r.loader.Load(p)
@@ -576,7 +588,7 @@ func serialBatches(serial any, hosts []string, s *scope) ([][]string, error) {
 
 func (pr *playRun) runBatch(ctx context.Context) {
 	p := pr.play
-	gather := true
+	gather := pr.r.opts.Gathering != "explicit"
 	if g, ok := p.Kw["gather_facts"]; ok {
 		gather = truthy(g)
 	}

@@ -334,6 +334,8 @@ func (r *run) hostLayers(pr *playRun, h *hostState, t *play.Task) *layers {
 		fl.Set(ks, v)
 		return true
 	})
+	// set_fact cacheable facts are facts too: ansible_facts.<name>
+	cached.Range(func(k, v any) bool { facts.Set(k, v); return true })
 	fl.Set("ansible_facts", facts)
 	l.addData(fl)
 	l.addData(cached)
