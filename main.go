@@ -67,6 +67,15 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
+	if len(os.Args) == 2 && os.Args[1] == "agent" {
+		// the agent starts on every target once per run: skip building
+		// the command line it does not need
+		if err := runAgent(ctx); err != nil {
+			fmt.Fprintf(os.Stderr, "ERROR! %v\n", err)
+			os.Exit(exitError)
+		}
+		os.Exit(exitOK)
+	}
 	os.Exit(run(ctx, os.Args))
 }
 
