@@ -44,18 +44,9 @@ func (inv *Inventory) ListTOML(export bool) (string, error) {
 		if g.Name != "all" {
 			hosts := pyval.NewDict(len(g.Hosts))
 			for _, h := range g.Hosts {
-				vars := pyval.NewDict(0)
-				if !seen[h] {
-					seen[h] = true
-					var err error
-					if export {
-						vars, err = inv.ownHostVars(h)
-					} else {
-						vars, err = inv.ExportHostVars(h)
-					}
-					if err != nil {
-						return err
-					}
+				vars, err := inv.firstVars(h, seen, export)
+				if err != nil {
+					return err
 				}
 				hosts.Set(h.Name, vars)
 			}

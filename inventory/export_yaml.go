@@ -35,18 +35,9 @@ func (inv *Inventory) ListYAML(export bool) (string, error) {
 		hosts := pyval.NewDict(len(g.Hosts))
 		if g.Name != "all" {
 			for _, h := range g.Hosts {
-				vars := pyval.NewDict(0)
-				if !seen[h] {
-					seen[h] = true
-					var err error
-					if export {
-						vars, err = inv.ownHostVars(h)
-					} else {
-						vars, err = inv.ExportHostVars(h)
-					}
-					if err != nil {
-						return nil, err
-					}
+				vars, err := inv.firstVars(h, seen, export)
+				if err != nil {
+					return nil, err
 				}
 				hosts.Set(h.Name, vars)
 			}
@@ -70,6 +61,20 @@ func (inv *Inventory) ListYAML(export bool) (string, error) {
 		return "", err
 	}
 	return PythonYAML(d), nil
+}
+
+// firstVars is a host's variables at its first appearance in a --yaml or
+// --toml dump (with export, only its own), and nothing after that, as
+// ansible-inventory's seen set does.
+func (inv *Inventory) firstVars(h *Host, seen map[*Host]bool, export bool) (*pyval.Dict, error) {
+	if seen[h] {
+		return pyval.NewDict(0), nil
+	}
+	seen[h] = true
+	if export {
+		return inv.ownHostVars(h)
+	}
+	return inv.ExportHostVars(h)
 }
 
 // PythonYAML dumps v as PyYAML's yaml.dump(v, default_flow_style=False,
