@@ -30,6 +30,11 @@ type Host interface {
 	Open(name string) (fs.File, error)
 	ReadDir(name string) ([]fs.DirEntry, error)
 	Readlink(name string) (string, error)
+	// Attrs reads name's inode flags and generation as `lsattr -vd` shows
+	// them: the flag letters in lsattr's order (no dashes) and the version
+	// in decimal. Like lsattr it fails for anything but a regular file or
+	// a directory, and on filesystems without flags.
+	Attrs(name string) (version, flags string, err error)
 	// Query runs a command that does not change the host (dpkg-query,
 	// systemctl show, apt-get -s); it runs under check too.
 	Query(ctx context.Context, c Cmd) (CmdResult, error)
@@ -95,14 +100,61 @@ func (localHost) ReadFile(name string) ([]byte, error)       { return os.ReadFil
 func (localHost) Open(name string) (fs.File, error)          { return os.Open(name) }
 func (localHost) ReadDir(name string) ([]fs.DirEntry, error) { return os.ReadDir(name) }
 func (localHost) Readlink(name string) (string, error)       { return os.Readlink(name) }
-func (localHost) Mkdir(name string, perm fs.FileMode) error  { return os.Mkdir(name, perm) }
-func (localHost) Remove(name string) error                   { return os.Remove(name) }
-func (localHost) RemoveAll(name string) error                { return os.RemoveAll(name) }
-func (localHost) Symlink(target, name string) error          { return os.Symlink(target, name) }
-func (localHost) Link(oldname, newname string) error         { return os.Link(oldname, newname) }
-func (localHost) Rename(oldname, newname string) error       { return os.Rename(oldname, newname) }
-func (localHost) Chmod(name string, mode fs.FileMode) error  { return os.Chmod(name, mode) }
-func (localHost) Lchown(name string, uid, gid int) error     { return os.Lchown(name, uid, gid) }
+
+// attrLetters are e2fsprogs' flag letters in lsattr's print order.
+var attrLetters = []struct {
+	bit    uint32
+	letter byte
+}{
+	{0x1, 's'}, {0x2, 'u'}, {0x8, 'S'}, {0x10000, 'D'}, {0x10, 'i'}, {0x20, 'a'}, {0x40, 'd'}, {0x80, 'A'},
+	{0x4, 'c'}, {0x800, 'E'}, {0x4000, 'j'}, {0x1000, 'I'}, {0x8000, 't'}, {0x20000, 'T'}, {0x80000, 'e'},
+	{0x800000, 'C'}, {0x2000000, 'x'}, {0x40000000, 'F'}, {0x10000000, 'N'}, {0x20000000, 'P'}, {0x100000, 'V'},
+	{0x400, 'm'},
+}
+
+// fsIocGetVersion is _IOR('v', 1, long), which x/sys does not name: the
+// GETFLAGS request ('f', 1, long) with the other type byte.
+const fsIocGetVersion = unix.FS_IOC_GETFLAGS&^0xff00 | 'v'<<8
+
+// Attrs reads the flags with the FS_IOC_GETFLAGS/GETVERSION ioctls, as
+// lsattr does, without starting it (a process start per stat task).
+func (localHost) Attrs(name string) (string, string, error) {
+	st, err := os.Lstat(name)
+	if err != nil {
+		return "", "", err
+	}
+	if !st.Mode().IsRegular() && !st.IsDir() {
+		return "", "", fmt.Errorf("%s: %w", name, unix.EOPNOTSUPP)
+	}
+	fd, err := unix.Open(name, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0)
+	if err != nil {
+		return "", "", err
+	}
+	defer unix.Close(fd)
+	flags, err := unix.IoctlGetUint32(fd, unix.FS_IOC_GETFLAGS)
+	if err != nil {
+		return "", "", err
+	}
+	gen, err := unix.IoctlGetUint32(fd, fsIocGetVersion)
+	if err != nil {
+		return "", "", err
+	}
+	var b []byte
+	for _, a := range attrLetters {
+		if flags&a.bit != 0 {
+			b = append(b, a.letter)
+		}
+	}
+	return fmt.Sprint(gen), string(b), nil
+}
+func (localHost) Mkdir(name string, perm fs.FileMode) error { return os.Mkdir(name, perm) }
+func (localHost) Remove(name string) error                  { return os.Remove(name) }
+func (localHost) RemoveAll(name string) error               { return os.RemoveAll(name) }
+func (localHost) Symlink(target, name string) error         { return os.Symlink(target, name) }
+func (localHost) Link(oldname, newname string) error        { return os.Link(oldname, newname) }
+func (localHost) Rename(oldname, newname string) error      { return os.Rename(oldname, newname) }
+func (localHost) Chmod(name string, mode fs.FileMode) error { return os.Chmod(name, mode) }
+func (localHost) Lchown(name string, uid, gid int) error    { return os.Lchown(name, uid, gid) }
 
 func (localHost) Chtimes(name string, atime, mtime time.Time) error {
 	ts := []unix.Timespec{unix.NsecToTimespec(atime.UnixNano()), unix.NsecToTimespec(mtime.UnixNano())}
@@ -218,6 +270,7 @@ func (r readOnly) ReadFile(name string) ([]byte, error)       { return r.h.ReadF
 func (r readOnly) Open(name string) (fs.File, error)          { return r.h.Open(name) }
 func (r readOnly) ReadDir(name string) ([]fs.DirEntry, error) { return r.h.ReadDir(name) }
 func (r readOnly) Readlink(name string) (string, error)       { return r.h.Readlink(name) }
+func (r readOnly) Attrs(name string) (string, string, error)  { return r.h.Attrs(name) }
 func (r readOnly) Query(ctx context.Context, c Cmd) (CmdResult, error) {
 	return r.h.Query(ctx, c)
 }

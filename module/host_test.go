@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -104,4 +105,38 @@ func TestLocalExecCancelKillsProcessGroup(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Errorf("the shell's child %d survived the cancel", pid)
+}
+
+// TestLocalAttrsMatchLsattr compares Attrs with `lsattr -vd` on a file
+// with flags set by chattr, a directory and a symlink.
+func TestLocalAttrsMatchLsattr(t *testing.T) {
+	if _, err := exec.LookPath("lsattr"); err != nil {
+		t.Skip("SKIP: lsattr not installed")
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f")
+	os.WriteFile(file, []byte("x"), 0o644)
+	if out, err := exec.Command("chattr", "+d", "+A", "+S", file).CombinedOutput(); err != nil {
+		t.Logf("chattr not supported here (%v: %s): comparing plain flags only", err, out)
+	}
+	link := filepath.Join(dir, "l")
+	os.Symlink(file, link)
+	for _, p := range []string{file, dir, link, "/etc/passwd"} {
+		out, lerr := exec.Command("lsattr", "-vd", p).Output()
+		v, flags, err := Local(nil).Attrs(p)
+		if lerr != nil {
+			if err == nil {
+				t.Errorf("%s: lsattr fails (%v) but Attrs gives %q %q", p, lerr, v, flags)
+			}
+			continue
+		}
+		f := strings.Fields(string(out))
+		if err != nil {
+			t.Errorf("%s: Attrs: %v; lsattr: %s", p, err, out)
+			continue
+		}
+		if want := strings.ReplaceAll(f[1], "-", ""); v != f[0] || flags != want {
+			t.Errorf("%s: Attrs = %q %q, lsattr = %q %q", p, v, flags, f[0], want)
+		}
+	}
 }

@@ -338,19 +338,16 @@ func applyAttrs(ctx context.Context, h module.Host, check bool, path string, fa 
 	return changed, nil
 }
 
-// applyChattr is set_attributes_if_different: lsattr to observe, chattr
-// to change ("+i", "-a" or a full set).
+// applyChattr is set_attributes_if_different: the flags as lsattr reads
+// them to observe, chattr to change ("+i", "-a" or a full set).
 func applyChattr(ctx context.Context, h module.Host, check bool, path, attrs string, d *stateDiff) (bool, error) {
 	op := "="
 	if strings.HasPrefix(attrs, "+") || strings.HasPrefix(attrs, "-") {
 		op, attrs = attrs[:1], attrs[1:]
 	}
-	res, err := h.Query(ctx, module.Cmd{Argv: []string{"lsattr", "-d", path}})
-	existing := ""
-	if err == nil && res.RC == 0 {
-		if f := strings.Fields(string(res.Stdout)); len(f) > 0 {
-			existing = strings.ReplaceAll(f[0], "-", "")
-		}
+	_, existing, err := h.Attrs(path)
+	if err != nil {
+		existing = ""
 	}
 	if existing == attrs && op != "-" {
 		return false, nil

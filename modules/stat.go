@@ -21,7 +21,7 @@ import (
 
 // statModule is ansible.builtin.stat: every field of Ansible's result,
 // checksum (sha1 by default), mime type through file(1) and attributes
-// through lsattr(1) when those are installed.
+// read as lsattr(1) reads them (module.Host.Attrs).
 type statModule struct{}
 
 func init() { module.Register(statModule{}) }
@@ -210,15 +210,10 @@ func (statModule) Run(ctx context.Context, req module.Request) (module.Result, e
 		empty := ""
 		s.AttrFlags = &empty
 		s.Attributes = &[]string{}
-		r, err := h.Query(ctx, module.Cmd{Argv: []string{"lsattr", "-vd", p.Path}})
-		if err == nil && r.RC == 0 {
-			if f := strings.Fields(string(r.Stdout)); len(f) >= 2 {
-				v := strings.TrimSpace(f[0])
-				flags := strings.ReplaceAll(f[1], "-", "")
-				s.Version, s.AttrFlags = &v, &flags
-				a := formatAttributes(flags)
-				s.Attributes = &a
-			}
+		if v, flags, err := h.Attrs(p.Path); err == nil {
+			s.Version, s.AttrFlags = &v, &flags
+			a := formatAttributes(flags)
+			s.Attributes = &a
 		}
 	}
 	if !p.GetAttr {
